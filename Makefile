@@ -1,0 +1,58 @@
+# Everything a maintainer runs. The first target that needs Python creates .venv
+# and installs the hashed lock, so a fresh machine needs only Python 3.11+ and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+PELICAN := $(BIN)/pelican
+CONTENT := content
+OUTPUT := output
+STAGE := .build-staging
+PORT ?= 8000
+
+.PHONY: html publish serve devserver test clean help
+
+help:
+	@echo "make html       build the site into $(OUTPUT)/ (atomically: a failed build leaves the old site)"
+	@echo "make test       build a fresh copy in a temp folder and run every check"
+	@echo "make serve      build, then serve $(OUTPUT)/ on http://127.0.0.1:$(PORT)"
+	@echo "make devserver  rebuild on every change and serve on http://127.0.0.1:$(PORT)"
+	@echo "make publish    build for GitHub Pages (needs SITEURL=https://USER.github.io/REPO)"
+	@echo "make clean      remove $(OUTPUT)/ and build leftovers (keeps .venv)"
+
+$(INSTALLED): requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "error: Python 3.11 or newer is needed (found: $$($(PYTHON) --version 2>&1))"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	touch $@
+
+# $(1) is the settings file. Pelican builds into a staging folder, which replaces
+# $(OUTPUT)/ only when the build succeeded: a failed build leaves the last good site.
+define build_site
+	rm -rf $(STAGE)
+	$(PELICAN) $(CONTENT) --settings $(1) --output $(STAGE) --fatal warnings
+	rm -rf $(OUTPUT).old
+	if [ -d $(OUTPUT) ]; then mv $(OUTPUT) $(OUTPUT).old; fi
+	mv $(STAGE) $(OUTPUT)
+	rm -rf $(OUTPUT).old
+endef
+
+html: $(INSTALLED)
+	$(call build_site,pelicanconf.py)
+
+publish: $(INSTALLED)
+	@test -n "$(SITEURL)" || { echo "error: SITEURL is not set. Run: SITEURL=https://USER.github.io/REPO make publish"; exit 1; }
+	$(call build_site,publishconf.py)
+
+serve: html
+	$(PELICAN) --listen --bind 127.0.0.1 --port $(PORT) -o $(OUTPUT) -s pelicanconf.py
+
+devserver: $(INSTALLED)
+	$(PELICAN) --autoreload --listen --bind 127.0.0.1 --port $(PORT) $(CONTENT) -o $(OUTPUT) -s pelicanconf.py
+
+test: $(INSTALLED)
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(OUTPUT) $(STAGE) dist .pytest_cache

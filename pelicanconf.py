@@ -1,0 +1,119 @@
+"""Pelican settings for local builds. publishconf.py extends these for GitHub Pages.
+
+Each site-wide decision lives here once; templates, plugins and tests read it from here.
+"""
+
+import datetime
+import re
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+SITENAME = "Ketamine and Chronic Pain"
+SITE_TAGLINE = "Plain-language patient information, written from published research"
+SITE_SLUG = "ketamine-chronic-pain"
+AUTHOR = "Ketamine and Chronic Pain editors"
+DEFAULT_LANG = "en"
+TIMEZONE = "UTC"
+
+# Local builds use relative URLs, so output/ also works opened straight from disk.
+SITEURL = ""
+RELATIVE_URLS = True
+
+PATH = "content"
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["extra"]
+EXTRA_PATH_METADATA = {"extra/robots.txt": {"path": "robots.txt"}}
+
+THEME = "theme"
+THEME_STATIC_DIR = "theme"
+CSS_FILE = "site.css"
+
+# One URL scheme everywhere: every page is a flat "slug.html" file, which GitHub Pages
+# serves and a browser opens from disk.
+ARTICLE_URL = ARTICLE_SAVE_AS = "{slug}.html"
+PAGE_URL = PAGE_SAVE_AS = "{slug}.html"
+INDEX_SAVE_AS = "index.html"
+DIRECT_TEMPLATES = ["index"]
+DEFAULT_PAGINATION = False
+PAGE_ORDER_BY = "menu_order"
+
+# This site has no authors, categories, tags or archives pages: don't write them.
+for _kind in ("AUTHOR", "AUTHORS", "CATEGORY", "CATEGORIES", "TAG", "TAGS", "ARCHIVES"):
+    globals()[f"{_kind}_SAVE_AS"] = ""
+    globals()[f"{_kind}_URL"] = ""
+YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
+
+# Feeds are for the published site only (publishconf.py turns them on).
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["shared_references", "accessible_tables", "contents_list"]
+
+# Abbreviations are defined once, in Markdown's own "*[ABBR]: meaning" syntax,
+# and marked up as <abbr> on every page.
+ABBREVIATIONS_FILE = HERE / "content" / "abbreviations.md"
+ABBREVIATIONS = dict(
+    re.findall(r"^\*\[([^\]]+)\]:\s*(.+?)\s*$", ABBREVIATIONS_FILE.read_text("utf-8"), re.M)
+)
+
+FOOTNOTE_PLACE_MARKER = "///References///"
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.meta": {},
+        "markdown.extensions.tables": {},
+        "markdown.extensions.def_list": {},
+        "markdown.extensions.attr_list": {},
+        "markdown.extensions.md_in_html": {},
+        "markdown.extensions.admonition": {},
+        "markdown.extensions.smarty": {},
+        "markdown.extensions.abbr": {"glossary": ABBREVIATIONS},
+        "markdown.extensions.footnotes": {
+            "PLACE_MARKER": FOOTNOTE_PLACE_MARKER,
+            "SEPARATOR": "-",
+            "BACKLINK_TITLE": "Back to where reference %d is cited",
+        },
+        "markdown.extensions.toc": {
+            "permalink": "#",
+            "permalink_title": "Link to this section",
+            "toc_depth": "2-3",
+        },
+    },
+    "output_format": "html5",
+}
+
+# Source links allowed in content: publishers reached by DOI, and official bodies.
+# No clinics, no businesses. A host matches itself and its subdomains.
+SOURCE_DOMAINS = (
+    "doi.org",
+    "pubmed.ncbi.nlm.nih.gov",
+    "nih.gov",
+    "fda.gov",
+    "govinfo.gov",
+    "nice.org.uk",
+    "nhs.uk",
+    "who.int",
+    "asra.com",
+)
+
+
+def long_date(value):
+    """'2026-11-25' (or a date) -> '25 November 2026', the style NHS pages use."""
+    if isinstance(value, str):
+        value = datetime.date.fromisoformat(value)
+    return f"{value.day} {value:%B %Y}"
+
+
+JINJA_FILTERS = {"long_date": long_date}
+
+# Every citation is written once, here, and pulled into the pages that cite it.
+REFERENCES_FILE = HERE / "content" / "references.md"
+
+# Where readers report a mistake; publishconf.py points it at the repository's issues.
+REPORT_MISTAKE_URL = None

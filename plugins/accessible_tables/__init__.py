@@ -1,0 +1,1 @@
+from .accessible_tables import register  # noqa: F401

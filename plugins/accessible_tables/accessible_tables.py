@@ -1,0 +1,53 @@
+"""Give Markdown tables what screen readers need: a <caption> and scoped header cells.
+
+A paragraph "Table: text" just before a table becomes its caption (Pandoc's syntax),
+column headers get scope="col", and each body row's first cell becomes a row header.
+Ours because Python-Markdown tables have no caption syntax and no row headers.
+"""
+
+import xml.etree.ElementTree as etree
+
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+from pelican import signals
+
+CAPTION_PREFIX = "Table:"
+
+
+class AccessibleTableProcessor(Treeprocessor):
+    def run(self, root):
+        for parent in root.iter():
+            children = list(parent)
+            for paragraph, table in zip(children, children[1:]):
+                if (
+                    paragraph.tag == "p"
+                    and table.tag == "table"
+                    and (paragraph.text or "").startswith(CAPTION_PREFIX)
+                ):
+                    caption = etree.Element("caption")
+                    caption.text = paragraph.text[len(CAPTION_PREFIX) :].lstrip()
+                    caption.extend(list(paragraph))
+                    caption.tail = "\n"
+                    table.insert(0, caption)
+                    parent.remove(paragraph)
+        for table in root.iter("table"):
+            for header in table.iterfind("thead/tr/th"):
+                header.set("scope", "col")
+            for row in table.iterfind("tbody/tr"):
+                if len(row):
+                    row[0].tag = "th"
+                    row[0].set("scope", "row")
+
+
+class AccessibleTableExtension(Extension):
+    def extendMarkdown(self, md):
+        # Before "inline" (priority 20), so the caption's own Markdown is still rendered.
+        md.treeprocessors.register(AccessibleTableProcessor(md), "accessible_tables", 25)
+
+
+def add_extension(pelican):
+    pelican.settings["MARKDOWN"].setdefault("extensions", []).append(AccessibleTableExtension())
+
+
+def register():
+    signals.initialized.connect(add_extension)

@@ -1,0 +1,1 @@
+from .contents_list import register  # noqa: F401

@@ -1,0 +1,1 @@
+from .shared_references import register  # noqa: F401

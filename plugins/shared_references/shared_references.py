@@ -1,0 +1,68 @@
+"""Cite sources from one shared list: `[^label]` in any page pulls in the matching
+`[^label]: full citation` from REFERENCES_FILE, so each citation is written once.
+
+Ours because no maintained plugin lets Markdown footnotes share definitions across
+pages. An unknown label stops the build with the label's name.
+"""
+
+import re
+
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
+from pelican import signals
+
+DEFINITION = re.compile(r"^\[\^([^\]]+)\]:")
+REFERENCE = re.compile(r"\[\^([^\]]+)\](?!:)")
+
+
+def read_definitions(path):
+    """{label: definition line} from a file of Markdown footnote definitions."""
+    definitions = {}
+    for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        match = DEFINITION.match(line)
+        if not match:
+            raise ValueError(f"{path}:{number}: not a reference definition ('[^label]: citation')")
+        if match[1] in definitions:
+            raise ValueError(f"{path}:{number}: reference label '{match[1]}' is defined twice")
+        definitions[match[1]] = line
+    return definitions
+
+
+class SharedReferencesPreprocessor(Preprocessor):
+    def __init__(self, md, definitions):
+        super().__init__(md)
+        self.definitions = definitions
+
+    def run(self, lines):
+        defined = {m[1] for line in lines if (m := DEFINITION.match(line))}
+        cited = dict.fromkeys(label for line in lines for label in REFERENCE.findall(line))
+        missing = [label for label in cited if label not in defined]
+        unknown = [label for label in missing if label not in self.definitions]
+        if unknown:
+            raise ValueError(
+                "unknown reference label(s): "
+                + ", ".join(f"[^{label}]" for label in unknown)
+                + " (add the citation to the shared references file, or fix the label)"
+            )
+        return lines + [""] + [self.definitions[label] for label in missing]
+
+
+class SharedReferencesExtension(Extension):
+    def __init__(self, definitions):
+        super().__init__()
+        self.definitions = definitions
+
+    def extendMarkdown(self, md):
+        # Before the footnotes extension reads definitions (its preprocessing is block-level).
+        md.preprocessors.register(SharedReferencesPreprocessor(md, self.definitions), "shared_references", 28)
+
+
+def add_extension(pelican):
+    definitions = read_definitions(pelican.settings["REFERENCES_FILE"])
+    pelican.settings["MARKDOWN"].setdefault("extensions", []).append(SharedReferencesExtension(definitions))
+
+
+def register():
+    signals.initialized.connect(add_extension)
