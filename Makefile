@@ -9,6 +9,8 @@ CONTENT := content
 OUTPUT := output
 STAGE := .build-staging
 PORT ?= 8000
+# Wide log lines, so a file name in an error message is never split across lines.
+export COLUMNS ?= 160
 
 .PHONY: html publish serve devserver test clean help
 

@@ -53,7 +53,7 @@ AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["shared_references", "accessible_tables", "contents_list"]
+PLUGINS = ["content_rules", "shared_references", "accessible_tables", "contents_list"]
 
 # Abbreviations are defined once, in Markdown's own "*[ABBR]: meaning" syntax,
 # and marked up as <abbr> on every page.

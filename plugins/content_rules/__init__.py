@@ -1,0 +1,1 @@
+from .content_rules import register  # noqa: F401

@@ -1,0 +1,192 @@
+"""Checkers for built pages. Each takes parsed HTML and returns a list of problems
+(empty when the page is fine), so a test can run it on the real site and on a broken copy."""
+
+import posixpath
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
+
+
+def heading_problems(soup):
+    problems = []
+    h1s = soup.find_all("h1")
+    if len(h1s) != 1:
+        problems.append(f"expected exactly one <h1>, found {len(h1s)}")
+    previous = 1
+    for heading in soup.find_all(HEADINGS):
+        level = int(heading.name[1])
+        if level > previous + 1:
+            problems.append(f"<{heading.name}> '{heading.get_text(strip=True)}' skips a level after <h{previous}>")
+        previous = level
+    seen = set()
+    for element in soup.find_all(id=True):
+        if element["id"] in seen:
+            problems.append(f"id '{element['id']}' is used twice")
+        seen.add(element["id"])
+    return problems
+
+
+def heading_text(heading):
+    """A heading's words, without its permalink mark."""
+    return "".join(
+        str(node) if isinstance(node, str) else node.get_text()
+        for node in heading.children
+        if getattr(node, "get", lambda _: None)("class") != ["headerlink"]
+    ).strip()
+
+
+def outline(soup):
+    return [f"{h.name}: {heading_text(h)}" for h in soup.find_all(["h1", "h2"])]
+
+
+def metadata_problems(soup):
+    problems = []
+    html = soup.find("html")
+    if not html or not html.get("lang"):
+        problems.append("<html> has no lang attribute")
+    title = soup.find("title")
+    if not title or not title.get_text(strip=True):
+        problems.append("no <title>")
+    for name in ("description", "viewport"):
+        meta = soup.find("meta", attrs={"name": name})
+        if not meta or not meta.get("content", "").strip():
+            problems.append(f'no <meta name="{name}"> with content')
+    for img in soup.find_all("img"):
+        if img.get("alt") is None:
+            problems.append(f"<img src='{img.get('src')}'> has no alt attribute")
+    return problems
+
+
+def is_external(url):
+    return bool(urlsplit(url).scheme) and urlsplit(url).scheme not in ("", "file")
+
+
+def internal_urls(soup):
+    """(attribute value) of every href and src that stays inside the site."""
+    for element in soup.find_all(href=True):
+        if not is_external(element["href"]):
+            yield element["href"]
+    for element in soup.find_all(src=True):
+        if not is_external(element["src"]):
+            yield element["src"]
+
+
+def link_problems(page_path, soup, site, pages):
+    """Every internal href/src names a file in the built site; every #fragment is an id there.
+
+    page_path: the page's path relative to the site root; pages: {path: soup} of the whole site.
+    """
+    problems = []
+    for url in internal_urls(soup):
+        if url.startswith("data:"):
+            continue
+        parts = urlsplit(url)
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page_path), unquote(parts.path))) if parts.path else page_path
+        if url.startswith("/") or target.startswith(".."):
+            problems.append(f"'{url}' is not relative to the site (it leaves the site folder)")
+            continue
+        file = Path(site, target)
+        if not file.is_file():
+            problems.append(f"'{url}' points to {target}, which is not a file in the site")
+            continue
+        if parts.fragment:
+            target_soup = pages.get(target)
+            if target_soup is None or not target_soup.find(id=unquote(parts.fragment)):
+                problems.append(f"'{url}': {target} has no element with id '{parts.fragment}'")
+    return problems
+
+
+def insecure_link_problems(soup):
+    return [
+        f"'{element.get(attr)}' is not https"
+        for attr in ("href", "src")
+        for element in soup.find_all(**{attr: True})
+        if urlsplit(element[attr]).scheme in ("http", "ftp")
+    ]
+
+
+def footnote_problems(soup):
+    """Every citation mark points to a reference, and every reference links back to a mark."""
+    problems = []
+    for ref in soup.select("a.footnote-ref"):
+        target = ref.get("href", "")[1:]
+        note = soup.find(id=target)
+        if note is None or note.find_parent(class_="footnote") is None:
+            problems.append(f"citation [{ref.get_text()}] points to '#{target}', which is not a reference")
+    for note in soup.select(".footnote li"):
+        backrefs = note.select("a.footnote-backref")
+        if not backrefs:
+            problems.append(f"reference '{note.get('id')}' has no link back to the text")
+        for backref in backrefs:
+            if not soup.find(id=backref.get("href", "")[1:]):
+                problems.append(f"reference '{note.get('id')}' links back to '{backref.get('href')}', which is not in the page")
+        if not soup.select(f'a.footnote-ref[href="#{note.get("id")}"]'):
+            problems.append(f"reference '{note.get('id')}' is never cited")
+    if re.search(r"\[\^[^\]]+\]", soup.get_text()):
+        problems.append("a citation mark '[^...]' was left as plain text (it has no reference)")
+    return problems
+
+
+def host_allowed(url, domains):
+    host = urlsplit(url).hostname or ""
+    return any(host == domain or host.endswith("." + domain) for domain in domains)
+
+
+def source_link_problems(soup, domains):
+    """Links in the page's own content go only to allow-listed sources, and every
+    reference carries an https link to one."""
+    problems = [
+        f"'{a['href']}' is not on the list of allowed source domains"
+        for a in soup.select(".prose a[href]")
+        if is_external(a["href"]) and not host_allowed(a["href"], domains)
+    ]
+    for note in soup.select(".footnote li"):
+        links = [a["href"] for a in note.find_all("a", href=True) if not a.get("class")]
+        if not any(url.startswith("https://") and host_allowed(url, domains) for url in links):
+            problems.append(f"reference '{note.get('id')}' has no https DOI, PubMed or official link")
+    return problems
+
+
+def section_citation_problems(soup, exempt=("References",)):
+    """Each h2 section of the page's content cites at least one reference."""
+    problems = []
+    for heading in soup.select(".prose h2"):
+        title = heading_text(heading)
+        if title in exempt:
+            continue
+        cited = False
+        for sibling in heading.find_next_siblings():
+            if sibling.name == "h2":
+                break
+            if sibling.select("a.footnote-ref"):
+                cited = True
+                break
+        if not cited:
+            problems.append(f"section '{title}' cites no reference")
+    return problems
+
+
+def reading_text(soup):
+    """The words a reader reads in the page's content: no references, tables or citation marks.
+    Each list item and heading counts as a sentence of its own."""
+    prose = parse_copy(soup).select_one(".prose")
+    if prose is None:
+        return ""
+    for element in prose.select("table, .footnote, sup, .headerlink"):
+        element.decompose()
+    sentences = []
+    for block in prose.find_all(["p", "li", "dt", "dd", "h2", "h3", "h4"]):
+        if block.find(["p", "ul", "ol"]):
+            continue
+        text = block.get_text(" ", strip=True)
+        if text:
+            sentences.append(text if text[-1] in ".?!:" else text + ".")
+    return " ".join(sentences)
+
+
+def parse_copy(soup):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(str(soup), "lxml")

@@ -1,0 +1,84 @@
+"""Promise: every page is well structured: one h1, no skipped heading levels, unique ids,
+the metadata browsers and search engines need, and the article follows the agreed outline."""
+
+from pathlib import Path
+
+from checks import heading_problems, metadata_problems, outline
+from conftest import parse
+
+EXPECTED_OUTLINE = [
+    line for line in (Path(__file__).parent / "expected_outline.txt").read_text("utf-8").splitlines()
+    if line and not line.startswith("#")
+]
+
+
+def problems_by_page(pages, check):
+    return {path: found for path, soup in pages.items() if (found := check(soup))}
+
+
+def test_every_page_has_one_h1_ordered_headings_and_unique_ids(pages):
+    assert problems_by_page(pages, heading_problems) == {}
+
+
+def test_every_page_has_lang_title_description_viewport_and_image_alt(pages):
+    assert problems_by_page(pages, metadata_problems) == {}
+
+
+def test_article_outline_matches_the_brief(article):
+    assert outline(article) == EXPECTED_OUTLINE
+
+
+def test_article_shows_contents_review_dates_and_safety_notes(article):
+    contents = [a["href"] for a in article.select("nav.contents-list a")]
+    assert contents == [f"#{h['id']}" for h in article.select(".prose h2")]
+    dates = article.select_one(".review-dates")
+    assert "Last reviewed" in dates.get_text() and "Next review due" in dates.get_text()
+    assert [t["datetime"] for t in dates.find_all("time")] == ["2026-11-25", "2027-11-25"]
+    notes = " ".join(aside.get_text(" ", strip=True) for aside in article.select("aside.callout"))
+    assert "not medical advice" in notes and "988" in notes and "emergency" in notes
+
+
+def test_questions_page_carries_the_safety_notes_too(pages):
+    questions = pages["questions.html"]
+    assert questions.select_one(".review-dates") is not None
+    assert len(questions.select("aside.callout")) == 2
+    assert len(questions.select(".checklist ol > li")) == 10
+
+
+def test_every_page_has_landmarks_and_a_skip_link_first(pages):
+    for path, soup in pages.items():
+        assert soup.find("header") and soup.find("nav") and soup.find("footer"), path
+        assert len(soup.find_all("main")) == 1, path
+        first_link = soup.body.find(["a", "button", "input"])
+        assert first_link.get("href") == "#main", f"{path}: the first focusable element is not the skip link"
+
+
+def test_home_page_lists_every_article_with_its_summary(pages):
+    home = pages["index.html"]
+    items = home.select(".article-list > li")
+    assert [li.h3.a["href"] for li in items] == ["./ketamine-therapy-for-chronic-pain.html"]
+    assert all(li.find("p").get_text(strip=True) for li in items)
+
+
+# The checkers catch the faults they are for.
+
+def test_heading_check_catches_a_skipped_level_a_second_h1_and_a_duplicate_id(article):
+    broken = parse(str(article))
+    broken.select(".prose h2")[1].name = "h4"
+    broken.select(".prose h2")[2].name = "h1"
+    broken.select(".prose h2")[3]["id"] = broken.select(".prose h2")[4]["id"]
+    found = " ".join(heading_problems(broken))
+    assert "skips a level" in found and "exactly one <h1>, found 2" in found and "used twice" in found
+
+
+def test_outline_check_catches_a_renamed_section(article):
+    broken = parse(str(article))
+    broken.select(".prose h2")[0].contents[0].replace_with("Quick facts")
+    assert outline(broken) != EXPECTED_OUTLINE
+
+
+def test_metadata_check_catches_missing_description_and_alt(article):
+    broken = parse(str(article))
+    broken.find("meta", attrs={"name": "description"}).decompose()
+    broken.find("main").append(broken.new_tag("img", src="x.png"))
+    assert len(metadata_problems(broken)) == 2
