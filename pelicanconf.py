@@ -19,12 +19,17 @@ TIMEZONE = "UTC"
 # Local builds use relative URLs, so output/ also works opened straight from disk.
 SITEURL = ""
 RELATIVE_URLS = True
+# True only in publishconf.py: canonical links and social/structured metadata need the
+# site's absolute address.
+SITE_PUBLISHED = False
 
 PATH = "content"
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
-STATIC_PATHS = ["extra"]
-EXTRA_PATH_METADATA = {"extra/robots.txt": {"path": "robots.txt"}}
+# content/extra/ holds files written to the site root; they are Jinja templates, so
+# robots.txt can name the published sitemap.
+STATIC_PATHS = []
+TEMPLATE_PAGES = {"extra/robots.txt": "robots.txt"}
 
 THEME = "theme"
 THEME_STATIC_DIR = "theme"
@@ -53,7 +58,7 @@ AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["content_rules", "shared_references", "accessible_tables", "contents_list"]
+PLUGINS = ["content_rules", "shared_references", "accessible_tables", "page_structure"]
 
 # Abbreviations are defined once, in Markdown's own "*[ABBR]: meaning" syntax,
 # and marked up as <abbr> on every page.
@@ -117,3 +122,10 @@ REFERENCES_FILE = HERE / "content" / "references.md"
 
 # Where readers report a mistake; publishconf.py points it at the repository's issues.
 REPORT_MISTAKE_URL = None
+
+# What every health page is about, and who it is for, in schema.org terms (JSON-LD).
+SCHEMA_ABOUT = [
+    {"@type": "MedicalCondition", "name": "Chronic pain"},
+    {"@type": "Drug", "name": "Ketamine"},
+]
+SCHEMA_AUDIENCE = {"@type": "MedicalAudience", "audienceType": "Patient"}

@@ -1,12 +1,39 @@
-"""Settings for the published site on GitHub Pages: `SITEURL=https://USER.github.io/REPO make publish`."""
+"""Settings for the published site on GitHub Pages: `SITEURL=https://USER.github.io/REPO make publish`.
+
+The Pages workflow passes SITEURL (and CUSTOM_DOMAIN when the site has one); everything
+else comes from pelicanconf.py.
+"""
 
 import os
+import re
 import sys
 
 sys.path.append(os.path.dirname(os.path.abspath(__file__)))
 from pelicanconf import *  # noqa: E402,F403
+from pelicanconf import PLUGINS, TEMPLATE_PAGES  # noqa: E402
 
 SITEURL = os.environ.get("SITEURL", "").rstrip("/")
 if not SITEURL.startswith("https://"):
-    sys.exit("publishconf.py: set SITEURL to the site's https address, e.g. SITEURL=https://USER.github.io/REPO")
+    sys.exit("publishconf.py: SITEURL must be the site's https address, e.g. SITEURL=https://USER.github.io/REPO")
+
+# Absolute URLs: canonical links and feeds need them, and 404.html is served at any depth.
 RELATIVE_URLS = False
+SITE_PUBLISHED = True
+
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+
+PLUGINS = [*PLUGINS, "pelican.plugins.sitemap", "sitemap_dates"]
+
+# GitHub Pages: serve files as they are (no Jekyll), and a custom domain if one is given.
+TEMPLATE_PAGES = {**TEMPLATE_PAGES, "extra/nojekyll.txt": ".nojekyll"}
+CUSTOM_DOMAIN = os.environ.get("CUSTOM_DOMAIN", "").strip()
+if CUSTOM_DOMAIN:
+    TEMPLATE_PAGES["extra/CNAME.txt"] = "CNAME"
+
+# The sitemap lists pages only: not the 404 page, nor the files above.
+SITEMAP = {"format": "xml", "exclude": [r"^404\.html$", *(f"^{re.escape(path)}$" for path in TEMPLATE_PAGES.values())]}
+
+# Readers report mistakes as issues on the repository the workflow builds from.
+if os.environ.get("GITHUB_REPOSITORY"):
+    REPORT_MISTAKE_URL = f"https://github.com/{os.environ['GITHUB_REPOSITORY']}/issues"

@@ -1,1 +1,0 @@
-from .contents_list import register  # noqa: F401

@@ -1,0 +1,1 @@
+from .page_structure import register  # noqa: F401

