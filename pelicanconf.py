@@ -108,6 +108,19 @@ SOURCE_DOMAINS = (
 )
 
 
+# GitHub Pages cannot send headers, so every page carries its policy in a <meta> tag:
+# only our own stylesheet (and the inline "no favicon" data: icon) may load; no scripts,
+# plugins, forms or <base> tricks.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'none'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'none'",
+])
+
+
 def long_date(value):
     """'2026-11-25' (or a date) -> '25 November 2026', the style NHS pages use."""
     if isinstance(value, str):

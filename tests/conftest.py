@@ -7,9 +7,14 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from pages_server import serve
+from prerequisites import CHROMIUM_ARGS, find_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE_PAGE = "ketamine-therapy-for-chronic-pain.html"
+# Every HTML page the site has. A page added to content/ must be added here too, so the
+# per-page checks (one test each) cover it; test_structure.py fails until it is.
+SITE_PAGES = ("index.html", ARTICLE_PAGE, "questions.html", "glossary.html", "about.html", "404.html")
 # A GitHub Pages project site: served under a sub-path, the classic source of broken links.
 PUBLISHED_SITEURL = "https://example.github.io/ketamine-guide"
 
@@ -57,3 +62,23 @@ def pages(site):
 @pytest.fixture(scope="session")
 def article(pages):
     return pages[ARTICLE_PAGE]
+
+
+@pytest.fixture(scope="session")
+def site_url(site):
+    """The local build served over HTTP on 127.0.0.1, as a reader's browser would load it."""
+    with serve(site, "") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium (Debian's, or $CHROMIUM_PATH), driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    executable = find_chromium()
+    assert executable, "Chromium not found: run `sudo apt-get install -y chromium` (or set CHROMIUM_PATH)"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

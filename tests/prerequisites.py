@@ -13,6 +13,11 @@ ROOT = Path(__file__).resolve().parent.parent
 NODE_TOOLS = ROOT / "node_modules"
 VNU_JAR = NODE_TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_SCRIPT = NODE_TOOLS / "axe-core" / "axe.min.js"
+# How the tests start Chromium on a closed network (it otherwise keeps trying to phone home).
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
 LINT_WORKFLOWS = [shutil.which("node") or "node", str(ROOT / "tests" / "lint_workflows.cjs")]
 
 

@@ -4,7 +4,7 @@ the metadata browsers and search engines need, and the article follows the agree
 from pathlib import Path
 
 from checks import heading_problems, metadata_problems, outline
-from conftest import parse
+from conftest import SITE_PAGES, parse
 
 EXPECTED_OUTLINE = [
     line for line in (Path(__file__).parent / "expected_outline.txt").read_text("utf-8").splitlines()
@@ -82,3 +82,7 @@ def test_metadata_check_catches_missing_description_and_alt(article):
     broken.find("meta", attrs={"name": "description"}).decompose()
     broken.find("main").append(broken.new_tag("img", src="x.png"))
     assert len(metadata_problems(broken)) == 2
+
+
+def test_every_page_is_listed_for_the_per_page_checks(pages):
+    assert sorted(pages) == sorted(SITE_PAGES)

@@ -4,6 +4,9 @@
 - `citations`: the (text, url) of each reference in its footnotes, for the JSON-LD
   `citation` list.
 
+It also keeps one back-link per reference: Python-Markdown adds one for every time a
+source is cited, and a list of 25 identical "back" links is noise to a screen reader.
+
 Ours because no maintained Pelican plugin on PyPI exposes Markdown's table of
 contents or footnotes to templates.
 """
@@ -26,6 +29,12 @@ def add_page_structure(content):
     content.contents_list = [
         (heading["id"], text_without(heading, "headerlink")) for heading in soup.find_all("h2", id=True)
     ]
+    extra_backlinks = [a for note in soup.select("div.footnote li[id]")
+                       for a in note.find_all("a", class_="footnote-backref")[1:]]
+    for backlink in extra_backlinks:
+        backlink.decompose()
+    if extra_backlinks:
+        content._content = str(soup)
     content.citations = []
     for note in soup.select("div.footnote li[id]"):
         link = note.find("a", href=lambda href: href and href.startswith("https://"))

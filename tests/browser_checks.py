@@ -1,0 +1,85 @@
+"""Checks run in headless Chromium on a loaded Playwright page. Each returns a list of
+problems (empty when the page is fine), so a test can also run it on a broken copy."""
+
+from urllib.parse import urlsplit
+
+from prerequisites import AXE_SCRIPT
+
+# axe-core rule tags for WCAG 2.0, 2.1 and 2.2, levels A and AA.
+WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+def axe_violations(page):
+    """axe-core's WCAG A/AA violations, one line each. The page's context needs bypass_csp,
+    since our Content Security Policy (rightly) refuses to run the axe script."""
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        WCAG_AA_TAGS,
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(' '.join(n['target']) for n in v['nodes'][:3])}"
+        for v in result["violations"]
+    ]
+
+
+def skip_link_problems(page):
+    page.keyboard.press("Tab")
+    first = page.evaluate("document.activeElement.className + ' ' + document.activeElement.getAttribute('href')")
+    if first != "skip-link #main":
+        return [f"the first Tab focuses '{first}', not the skip link"]
+    page.keyboard.press("Enter")
+    focused = page.evaluate("document.activeElement.id")
+    return [] if focused == "main" else [f"the skip link moved focus to '{focused}', not to <main>"]
+
+
+FOCUS_STYLE = """() => {
+  const el = document.activeElement, style = getComputedStyle(el);
+  const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+  const ring = style.boxShadow !== 'none';
+  return {tag: el.tagName, text: (el.textContent || '').trim().slice(0, 40), href: el.getAttribute('href'),
+          visible: outline || ring, isBody: el === document.body};
+}"""
+
+
+def focus_style_problems(page):
+    """Tab through the whole page: every link must be reached, and show a visible focus ring."""
+    links = page.evaluate("document.querySelectorAll('a[href]').length")
+    problems, reached = [], 0
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    for _ in range(links + 5):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUS_STYLE)
+        if focused["isBody"]:
+            break
+        if focused["tag"] == "A":
+            reached += 1
+        if not focused["visible"]:
+            problems.append(f"{focused['tag']} '{focused['text']}' ({focused['href']}) has no visible focus style")
+    if reached < links:
+        problems.append(f"Tab reached {reached} of {links} links")
+    return problems
+
+
+def same_origin(url, origin):
+    return urlsplit(url)[:2] == urlsplit(origin)[:2]
+
+
+def load_recording_requests(context, url):
+    """Load `url` in a fresh page; return (page, [every URL it requested])."""
+    requests = []
+    page = context.new_page()
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(url, wait_until="load")
+    return page, requests
+
+
+def privacy_problems(context, page, requests, origin):
+    """Requests that left the site's origin, and any cookie or storage the page set."""
+    problems = [f"request to another origin: {u}" for u in requests if not same_origin(u, origin)]
+    if context.cookies():
+        problems.append(f"cookies were set: {[c['name'] for c in context.cookies()]}")
+    stored = page.evaluate("localStorage.length + sessionStorage.length")
+    if stored:
+        problems.append(f"{stored} items were put in web storage")
+    return problems

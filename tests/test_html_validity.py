@@ -1,0 +1,47 @@
+"""Promise: every page is valid HTML: the Nu Html Checker (the W3C validator) finds no errors,
+on the local build and on the published one."""
+
+import json
+import subprocess
+
+import pytest
+from conftest import SITE_PAGES
+from prerequisites import VNU_JAR
+
+
+def validate(files):
+    """{file name: [error messages]} from one run of vnu.jar over `files`."""
+    result = subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", *map(str, files)],
+        capture_output=True, text=True,
+    )
+    report = json.loads(result.stderr)
+    errors = {file.name: [] for file in files}
+    for message in report["messages"]:
+        if message["type"] == "error" or message.get("subType") == "fatal":
+            name = message["url"].rsplit("/", 1)[-1]
+            errors[name].append(f"line {message.get('lastLine')}: {message['message']}")
+    return errors
+
+
+@pytest.fixture(scope="module")
+def validator_errors(site, published_site):
+    return {
+        "local": validate([site / page for page in SITE_PAGES]),
+        "published": validate([published_site / page for page in SITE_PAGES]),
+    }
+
+
+@pytest.mark.parametrize("build", ["local", "published"])
+@pytest.mark.parametrize("page", SITE_PAGES)
+def test_page_is_valid_html(validator_errors, build, page):
+    assert validator_errors[build][page] == []
+
+
+def test_validator_catches_invalid_html(site, tmp_path):
+    broken = tmp_path / "index.html"
+    html = (site / "index.html").read_text("utf-8")
+    broken.write_text(html.replace("<main", '<span id="x"></span><span id="x"></span><main', 1)
+                      .replace("</h1>", "</h2>", 1), "utf-8")
+    errors = validate([broken])["index.html"]
+    assert any("Duplicate ID" in e for e in errors) and any("h2" in e for e in errors)
