@@ -264,3 +264,45 @@ def structured_data_problems(soup, page_url):
     if len(citations) != len(notes) or not cited_urls <= listed_urls:
         problems.append(f"JSON-LD cites {len(citations)} works, the page lists {len(notes)} references")
     return problems
+
+
+def content_security_policy(soup):
+    """{directive: [sources]} from the page's <meta http-equiv="Content-Security-Policy">."""
+    meta = soup.find("meta", attrs={"http-equiv": re.compile("^content-security-policy$", re.I)})
+    if not meta:
+        return {}
+    policy = {}
+    for directive in meta.get("content", "").split(";"):
+        if directive.split():
+            name, *sources = directive.split()
+            policy[name.lower()] = sources
+    return policy
+
+
+def security_header_problems(soup):
+    """The CSP and referrer policy every page must carry (GitHub Pages cannot send headers)."""
+    policy = content_security_policy(soup)
+    if not policy:
+        return ["no Content-Security-Policy <meta>"]
+    problems = []
+    required = {"default-src": ({"'none'"}, {"'self'"}), "object-src": ({"'none'"},),
+                "base-uri": ({"'self'"}, {"'none'"}), "form-action": ({"'none'"},)}
+    for directive, allowed in required.items():
+        if set(policy.get(directive, [])) not in allowed:
+            problems.append(f"CSP {directive} is {policy.get(directive)}, expected one of {[sorted(a) for a in allowed]}")
+    unsafe = sorted({s for sources in policy.values() for s in sources if s.startswith("'unsafe-")})
+    if unsafe:
+        problems.append(f"CSP allows {unsafe}")
+    referrer = soup.find("meta", attrs={"name": "referrer"})
+    if not referrer or referrer.get("content") != "no-referrer":
+        problems.append('no <meta name="referrer" content="no-referrer">')
+    return problems
+
+
+def inline_code_problems(soup):
+    """Scripts (JSON-LD data blocks excepted), <style> elements and style= attributes."""
+    problems = [f"<script> {s.get('src') or (s.string or '')[:40]!r}" for s in soup.find_all("script")
+                if s.get("type") != "application/ld+json" or s.get("src")]
+    problems += [f"<style> element: {(s.string or '')[:40]!r}" for s in soup.find_all("style")]
+    problems += [f"style= attribute on <{t.name}>" for t in soup.find_all(style=True)]
+    return problems

@@ -1,5 +1,6 @@
 """The built site, shared by every test: built once per session into a fresh temp folder."""
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -26,6 +27,20 @@ def build_site(output, settings="pelicanconf.py", content=ROOT / "content", env=
          "--output", str(output), "--fatal", "warnings", *(["--theme-path", str(theme)] if theme else [])],
         cwd=ROOT, capture_output=True, text=True, env={**os.environ, "COLUMNS": "200", **(env or {})},
     )
+
+
+def run_make(target, **variables):
+    """Run a Makefile target as a maintainer would, with VAR=value overrides."""
+    return subprocess.run(
+        ["make", "--no-print-directory", target, *(f"{name}={value}" for name, value in variables.items())],
+        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"},
+    )
+
+
+def tree_digest(folder):
+    """{relative path: sha256} of every file under `folder`: equal digests, byte-identical trees."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(Path(folder).rglob("*")) if p.is_file()}
 
 
 def parse(html):

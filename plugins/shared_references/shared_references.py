@@ -2,7 +2,8 @@
 `[^label]: full citation` from REFERENCES_FILE, so each citation is written once.
 
 Ours because no maintained plugin lets Markdown footnotes share definitions across
-pages. An unknown label stops the build with the label's name.
+pages. An unknown label is left as it is, as literal "[^label]" text, which the
+content_rules plugin reports with the page's file name.
 """
 
 import re
@@ -38,14 +39,7 @@ class SharedReferencesPreprocessor(Preprocessor):
     def run(self, lines):
         defined = {m[1] for line in lines if (m := DEFINITION.match(line))}
         cited = dict.fromkeys(label for line in lines for label in REFERENCE.findall(line))
-        missing = [label for label in cited if label not in defined]
-        unknown = [label for label in missing if label not in self.definitions]
-        if unknown:
-            raise ValueError(
-                "unknown reference label(s): "
-                + ", ".join(f"[^{label}]" for label in unknown)
-                + " (add the citation to the shared references file, or fix the label)"
-            )
+        missing = [label for label in cited if label not in defined and label in self.definitions]
         return lines + [""] + [self.definitions[label] for label in missing]
 
 
