@@ -9,11 +9,13 @@ PELICAN := $(BIN)/pelican
 CONTENT := content
 OUTPUT := output
 STAGE := .build-staging
+OFFLINE_STAGE := .build-offline
+DIST := dist
 PORT ?= 8000
 # Wide log lines, so a file name in an error message is never split across lines.
 export COLUMNS ?= 160
 
-.PHONY: html publish serve devserver test clean help
+.PHONY: html publish offline serve devserver test clean help
 
 help:
 	@echo "make html       build the site into $(OUTPUT)/ (atomically: a failed build leaves the old site)"
@@ -21,6 +23,7 @@ help:
 	@echo "make serve      build, then serve $(OUTPUT)/ on http://127.0.0.1:$(PORT)"
 	@echo "make devserver  rebuild on every change and serve on http://127.0.0.1:$(PORT)"
 	@echo "make publish    build for GitHub Pages (needs SITEURL=https://USER.github.io/REPO)"
+	@echo "make offline    build dist/*-offline.zip (works from disk, no network) and dist/*-print.html"
 	@echo "make clean      remove $(OUTPUT)/ and build leftovers (keeps .venv)"
 
 $(INSTALLED): requirements.lock
@@ -55,6 +58,14 @@ publish: $(INSTALLED)
 	@test -n "$(SITEURL)" || { echo "error: SITEURL is not set. Run: SITEURL=https://USER.github.io/REPO make publish"; exit 1; }
 	$(call build_site,publishconf.py)
 
+# The offline bundle: built in its own staging folder, packaged into $(DIST)/ (each file
+# replaced only when complete); output/ is left alone.
+offline: $(INSTALLED)
+	rm -rf $(OFFLINE_STAGE)
+	$(PELICAN) $(CONTENT) --settings offlineconf.py --output $(OFFLINE_STAGE) --fatal warnings
+	$(BIN)/python packaging/offline.py $(OFFLINE_STAGE) $(DIST)
+	rm -rf $(OFFLINE_STAGE)
+
 serve: html
 	$(PELICAN) --listen --bind 127.0.0.1 --port $(PORT) -o $(OUTPUT) -s pelicanconf.py
 
@@ -66,4 +77,4 @@ test: $(INSTALLED) $(NODE_TOOLS)
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(OUTPUT) $(STAGE) dist .pytest_cache
+	rm -rf $(OUTPUT) $(STAGE) $(OFFLINE_STAGE) $(DIST) .pytest_cache

@@ -22,6 +22,10 @@ RELATIVE_URLS = True
 # True only in publishconf.py: canonical links and social/structured metadata need the
 # site's absolute address.
 SITE_PUBLISHED = False
+# True only in offlineconf.py: pages say they are an offline copy, and mark web links.
+OFFLINE_EDITION = False
+# The pages of the single-file printable edition (make offline), in order.
+PRINT_EDITION_PAGES = ["ketamine-therapy-for-chronic-pain.html", "questions.html", "glossary.html"]
 
 PATH = "content"
 ARTICLE_PATHS = ["articles"]

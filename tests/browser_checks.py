@@ -83,3 +83,31 @@ def privacy_problems(context, page, requests, origin):
     if stored:
         problems.append(f"{stored} items were put in web storage")
     return problems
+
+
+STYLESHEET_APPLIED = "getComputedStyle(document.documentElement).getPropertyValue('--measure').trim() === '68ch'"
+
+
+def click_through(page, start_url):
+    """Open `start_url`, then click every link to another page of the site, on every page
+    reached, as a reader would. Returns ({page URL reached: stylesheet applied?}, [problems])."""
+    reached, problems, queue = {}, [], [start_url]
+    while queue:
+        url = queue.pop(0)
+        if url in reached:
+            continue
+        page.goto(url)
+        reached[url] = page.evaluate(STYLESHEET_APPLIED)
+        targets = page.evaluate("""() => [...new Set([...document.querySelectorAll('a[href]')]
+            .map(a => a.getAttribute('href'))
+            .filter(h => !h.startsWith('#') && !/^[a-z]+:/i.test(h)))]""")
+        for href in targets:
+            page.goto(url)
+            page.locator(f'a[href="{href}"]').first.click()
+            page.wait_for_load_state("load")
+            landed = page.url.split("#")[0]
+            if landed.startswith("chrome-error:") or page.evaluate("document.querySelector('main') === null"):
+                problems.append(f"{url}: clicking '{href}' did not open a page of the site")
+            else:
+                queue.append(landed)
+    return reached, problems

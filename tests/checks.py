@@ -4,8 +4,11 @@
 import json
 import posixpath
 import re
+import subprocess
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from prerequisites import VNU_JAR
 
 HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
 
@@ -306,3 +309,43 @@ def inline_code_problems(soup):
     problems += [f"<style> element: {(s.string or '')[:40]!r}" for s in soup.find_all("style")]
     problems += [f"style= attribute on <{t.name}>" for t in soup.find_all(style=True)]
     return problems
+
+
+def bundle_link_problems(page_path, soup, bundle):
+    """In an offline bundle: every href/src is relative and names a file inside the bundle
+    (a browser on file:// does not turn a folder URL into its index.html). Only <a> may
+    point to the web, and only over https."""
+    problems = []
+    for tag in soup.find_all(href=True) + soup.find_all(src=True):
+        url = tag.get("href") or tag.get("src")
+        if url.startswith(("#", "data:", "mailto:")):
+            continue
+        if urlsplit(url).scheme or url.startswith("//"):
+            if not (tag.name == "a" and url.startswith("https://")):
+                problems.append(f"<{tag.name}> loads '{url}' from outside the bundle")
+            continue
+        if url.startswith("/"):
+            problems.append(f"'{url}' is not relative")
+            continue
+        path = unquote(urlsplit(url).path)
+        target = (bundle / posixpath.dirname(page_path) / path).resolve()
+        if not target.is_relative_to(bundle.resolve()):
+            problems.append(f"'{url}' points outside the bundle")
+        elif not target.is_file():
+            problems.append(f"'{url}' is {'a folder' if target.is_dir() else 'missing'}, not a file")
+    return problems
+
+
+def vnu_errors(files):
+    """{file name: [error messages]} from one run of vnu.jar over `files`."""
+    result = subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", *map(str, files)],
+        capture_output=True, text=True,
+    )
+    report = json.loads(result.stderr)
+    errors = {file.name: [] for file in files}
+    for message in report["messages"]:
+        if message["type"] == "error" or message.get("subType") == "fatal":
+            name = message["url"].rsplit("/", 1)[-1]
+            errors[name].append(f"line {message.get('lastLine')}: {message['message']}")
+    return errors

@@ -1,27 +1,9 @@
 """Promise: every page is valid HTML: the Nu Html Checker (the W3C validator) finds no errors,
 on the local build and on the published one."""
 
-import json
-import subprocess
-
 import pytest
+from checks import vnu_errors as validate
 from conftest import SITE_PAGES
-from prerequisites import VNU_JAR
-
-
-def validate(files):
-    """{file name: [error messages]} from one run of vnu.jar over `files`."""
-    result = subprocess.run(
-        ["java", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", *map(str, files)],
-        capture_output=True, text=True,
-    )
-    report = json.loads(result.stderr)
-    errors = {file.name: [] for file in files}
-    for message in report["messages"]:
-        if message["type"] == "error" or message.get("subType") == "fatal":
-            name = message["url"].rsplit("/", 1)[-1]
-            errors[name].append(f"line {message.get('lastLine')}: {message['message']}")
-    return errors
 
 
 @pytest.fixture(scope="module")

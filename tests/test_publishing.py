@@ -151,7 +151,8 @@ def test_actionlint_catches_a_broken_workflow(tmp_path):
 def test_deploy_has_least_privilege_and_current_official_actions():
     workflow = (ROOT / ".github/workflows/pages.yml").read_text()
     for needed in ("contents: read", "pages: write", "id-token: write", "group: pages",
-                   "actions/upload-pages-artifact@v4", "actions/deploy-pages@v4", "make test", "make publish"):
+                   "actions/upload-pages-artifact@v4", "actions/deploy-pages@v4", "make test", "make publish",
+                   "make offline", "actions/upload-artifact@v5"):
         assert needed in workflow, needed
     assert "write-all" not in workflow
     assert Path(ROOT / ".github/dependabot.yml").is_file()

@@ -1,0 +1,133 @@
+"""Promise: `make offline` gives a zip that works opened straight from disk, with no network,
+and a single-file printable edition; the zip is reproducible."""
+
+import hashlib
+import shutil
+import zipfile
+
+import pytest
+from browser_checks import click_through
+from checks import bundle_link_problems, vnu_errors
+from conftest import SITE_PAGES, parse, run_make
+
+SLUG = "ketamine-chronic-pain"
+ZIP_NAME = f"{SLUG}-offline.zip"
+PRINT_NAME = f"{SLUG}-print.html"
+
+
+def make_offline(dist):
+    result = run_make("offline", DIST=dist, OFFLINE_STAGE=dist.parent / f"{dist.name}-stage")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return dist
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory):
+    return make_offline(tmp_path_factory.mktemp("offline") / "dist")
+
+
+@pytest.fixture(scope="module")
+def bundle(dist, tmp_path_factory):
+    """The zip, unzipped into a temp folder: the bundle's one top folder."""
+    unzipped = tmp_path_factory.mktemp("unzipped")
+    with zipfile.ZipFile(dist / ZIP_NAME) as archive:
+        archive.extractall(unzipped)
+    (top,) = unzipped.iterdir()
+    return top
+
+
+@pytest.fixture(scope="module")
+def bundle_pages(bundle):
+    return {p.relative_to(bundle).as_posix(): parse(p.read_text("utf-8")) for p in sorted(bundle.rglob("*.html"))}
+
+
+def test_make_offline_prints_the_paths_and_sizes(tmp_path):
+    result = run_make("offline", DIST=tmp_path / "dist", OFFLINE_STAGE=tmp_path / "stage")
+    assert f"{ZIP_NAME}  " in result.stdout and "KiB" in result.stdout
+
+
+def test_zip_is_one_folder_with_index_readme_and_checksums(bundle, bundle_pages):
+    assert bundle.name == f"{SLUG}-offline"
+    assert set(SITE_PAGES) | {PRINT_NAME} <= set(bundle_pages)
+    readme = (bundle / "README.txt").read_text("utf-8")
+    assert "index.html" in readme and "not medical advice" in readme and "source revision" in readme
+    sums = dict(line.split("  ", 1)[::-1] for line in (bundle / "SHA256SUMS").read_text().splitlines())
+    every_file = {p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file()} - {"SHA256SUMS"}
+    assert set(sums) == every_file
+    assert all(hashlib.sha256((bundle / name).read_bytes()).hexdigest() == digest for name, digest in sums.items())
+
+
+def test_every_link_is_relative_and_names_a_file_in_the_bundle(bundle, bundle_pages):
+    found = {path: p for path, soup in bundle_pages.items() if (p := bundle_link_problems(path, soup, bundle))}
+    assert found == {}
+
+
+def test_print_edition_is_valid_html(dist):
+    assert vnu_errors([dist / PRINT_NAME]) == {PRINT_NAME: []}
+
+
+def test_two_builds_give_byte_identical_zips(dist, tmp_path):
+    again = make_offline(tmp_path / "dist")
+    assert (again / ZIP_NAME).read_bytes() == (dist / ZIP_NAME).read_bytes()
+    assert (again / PRINT_NAME).read_bytes() == (dist / PRINT_NAME).read_bytes()
+
+
+def test_link_check_catches_absolute_and_folder_links(bundle, bundle_pages):
+    broken = parse(str(bundle_pages["index.html"]))
+    broken.find("main").append(broken.new_tag("a", href="https://example.github.io/ketamine-guide/about.html"))
+    broken.find("main").append(broken.new_tag("a", href="theme/"))
+    broken.find("main").append(broken.new_tag("a", href="/about.html"))
+    broken.head.append(broken.new_tag("link", rel="stylesheet", href="https://cdn.example/site.css"))
+    found = " ".join(bundle_link_problems("index.html", broken, bundle))
+    assert "'theme/' is a folder" in found and "'/about.html' is not relative" in found
+    assert "<link> loads 'https://cdn.example/site.css'" in found
+
+
+# In a real browser, from disk.
+
+@pytest.fixture
+def recorded_page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.requests = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    yield page
+    context.close()
+
+
+def test_whole_site_opens_from_disk_with_the_stylesheet_and_no_network(recorded_page, bundle):
+    reached, problems = click_through(recorded_page, (bundle / "index.html").as_uri())
+    assert problems == []
+    assert {url.rsplit("/", 1)[-1] for url in reached} >= set(SITE_PAGES) - {"404.html"}
+    assert all(reached.values()), f"stylesheet not applied on {[u for u, ok in reached.items() if not ok]}"
+    assert [u for u in recorded_page.requests if not u.startswith(("file://", "data:"))] == []
+
+
+def test_web_links_are_marked_visibly_as_needing_internet(recorded_page, bundle, bundle_pages):
+    assert "needs internet" in bundle_pages["index.html"].find("footer").get_text()
+    recorded_page.goto((bundle / "ketamine-therapy-for-chronic-pain.html").as_uri())
+    marks = recorded_page.evaluate("""[...document.querySelectorAll('main a[href^="https:"]')]
+        .map(a => getComputedStyle(a, '::after').content)""")
+    assert marks and set(marks) == {'" (needs internet)"'}
+
+
+def test_print_edition_loads_with_no_request_but_itself(recorded_page, dist):
+    recorded_page.goto((dist / PRINT_NAME).as_uri())
+    assert recorded_page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--measure').trim()") == "68ch"
+    assert [u for u in recorded_page.requests if not u.startswith("data:")] == [(dist / PRINT_NAME).as_uri()]
+    html = parse((dist / PRINT_NAME).read_text("utf-8"))
+    assert len(html.find_all("h1")) == 1
+    assert [s["id"] for s in html.select("section.print-part")] == [p.removesuffix(".html") for p in (
+        "ketamine-therapy-for-chronic-pain.html", "questions.html", "glossary.html")]
+    assert html.select("section#ketamine-therapy-for-chronic-pain div.footnote li")
+
+
+def test_browser_check_catches_a_web_stylesheet_and_a_folder_link(recorded_page, bundle, tmp_path):
+    copy = shutil.copytree(bundle, tmp_path / "bundle")
+    about = copy / "about.html"
+    about.write_text(about.read_text("utf-8").replace("./theme/css/site.css", "https://cdn.example/site.css")
+                     .replace('href="./glossary.html"', 'href="./theme/"'))
+    reached, problems = click_through(recorded_page, about.as_uri())
+    assert reached[about.as_uri()] is False
+    assert "https://cdn.example/site.css" in recorded_page.requests
+    assert any("clicking './theme/' did not open a page" in p for p in problems)
