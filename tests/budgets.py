@@ -1,0 +1,10 @@
+"""The performance budgets, in one place. Bytes are deterministic, so these are ordinary tests.
+
+14 KiB gzip: what a server can send in the first round trip of a new connection (TCP's
+initial window of 10 packets, about 14.6 KB), so a page shows after one round trip.
+"""
+
+PAGE_GZIP_BYTES = 14 * 1024  # a page plus everything it loads, gzip-compressed
+REQUESTS_PER_PAGE = 2  # the HTML and one stylesheet (the icon is a data: URL, never fetched)
+JAVASCRIPT_BYTES = 0
+WEB_FONT_FILES = 0
