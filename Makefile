@@ -11,11 +11,12 @@ OUTPUT := output
 STAGE := .build-staging
 OFFLINE_STAGE := .build-offline
 DIST := dist
+REPORTS := reports/lighthouse
 PORT ?= 8000
 # Wide log lines, so a file name in an error message is never split across lines.
 export COLUMNS ?= 160
 
-.PHONY: html publish offline serve devserver test clean help
+.PHONY: html publish offline serve devserver test audit bench clean help
 
 help:
 	@echo "make html       build the site into $(OUTPUT)/ (atomically: a failed build leaves the old site)"
@@ -24,6 +25,8 @@ help:
 	@echo "make devserver  rebuild on every change and serve on http://127.0.0.1:$(PORT)"
 	@echo "make publish    build for GitHub Pages (needs SITEURL=https://USER.github.io/REPO)"
 	@echo "make offline    build dist/*-offline.zip (works from disk, no network) and dist/*-print.html"
+	@echo "make audit      run Lighthouse (mobile) on every page; reports in $(REPORTS)/"
+	@echo "make bench      time our build against bare Pelican at 1, 100 and 1,000 articles"
 	@echo "make clean      remove $(OUTPUT)/ and build leftovers (keeps .venv)"
 
 $(INSTALLED): requirements.lock
@@ -76,5 +79,12 @@ test: $(INSTALLED) $(NODE_TOOLS)
 	@$(BIN)/python tests/prerequisites.py
 	$(BIN)/python -m pytest
 
+# Performance tools for people, not tests: their timings and scores vary run to run.
+audit: html $(NODE_TOOLS)
+	$(BIN)/python benchmarks/audit.py $(OUTPUT) $(REPORTS)
+
+bench: $(INSTALLED)
+	$(BIN)/python benchmarks/bench.py
+
 clean:
-	rm -rf $(OUTPUT) $(STAGE) $(OFFLINE_STAGE) $(DIST) .pytest_cache
+	rm -rf $(OUTPUT) $(STAGE) $(OFFLINE_STAGE) $(DIST) reports .pytest_cache

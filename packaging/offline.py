@@ -124,6 +124,7 @@ def print_edition(site, built):
     css_hash = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode()
     policy = settings.CONTENT_SECURITY_POLICY.replace("style-src 'self'", f"style-src 'sha256-{css_hash}'")
     policy = policy.replace("img-src 'self' data:", "img-src data:").replace("base-uri 'self'", "base-uri 'none'")
+    policy = policy.replace("connect-src 'self'", "connect-src 'none'")
     sections = [print_part(site, page, parts) for page in parts]
     contents = "\n".join(
         f'<li><a href="#{s["id"]}">{s.find("h2").get_text(" ", strip=True)}</a></li>' for s in sections

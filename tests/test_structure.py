@@ -86,3 +86,15 @@ def test_metadata_check_catches_missing_description_and_alt(article):
 
 def test_every_page_is_listed_for_the_per_page_checks(pages):
     assert sorted(pages) == sorted(SITE_PAGES)
+
+
+def test_every_article_section_heading_has_a_permalink(article):
+    missing = [h.get("id") for h in article.select("main h2[id], main h3[id]")
+               if not h.find("a", class_="headerlink", href=f"#{h.get('id')}")]
+    assert missing == []
+
+
+def test_permalink_check_catches_a_heading_without_one(article):
+    broken = parse(str(article))
+    broken.select_one("main h2[id] a.headerlink").decompose()
+    assert [h for h in broken.select("main h2[id]") if not h.find("a", class_="headerlink")]

@@ -21,7 +21,7 @@ from collections import defaultdict
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup
+import lxml.html
 from pelican import signals
 from pelican.contents import Article, Page
 
@@ -99,11 +99,11 @@ def check_sources(pelican):
 
 # As each page is rendered.
 
-def check_links(content, soup):
+def check_links(content, root):
     source_dir = os.path.dirname(content.source_path)
     allowed = content.settings["SOURCE_DOMAINS"]
-    for tag in soup.find_all(["a", "img"]):
-        target = tag.get("href") if tag.name == "a" else tag.get("src")
+    for tag in root.iter("a", "img"):
+        target = tag.get("href") if tag.tag == "a" else tag.get("src")
         if not target:
             continue
         intrasite = INTRASITE.match(target)
@@ -126,11 +126,11 @@ def check_links(content, soup):
                        "(SOURCE_DOMAINS in pelicanconf.py: research and official bodies only, no clinics or businesses)")
 
 
-def check_headings(content, soup):
+def check_headings(content, root):
     previous = 1  # the page title is the h1
-    for heading in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
-        level = int(heading.name[1])
-        text = heading.get_text(" ", strip=True).rstrip("#").strip()
+    for heading in root.iter("h1", "h2", "h3", "h4", "h5", "h6"):
+        level = int(heading.tag[1])
+        text = heading.text_content().strip().rstrip("#").strip()
         if level == 1:
             yield f"heading '{text}' is level 1; the title is the page's only h1, so start sections at '##'"
         elif level > previous + 1:
@@ -138,14 +138,14 @@ def check_headings(content, soup):
         previous = level
 
 
-def check_images(content, soup):
-    for image in soup.find_all("img"):
+def check_images(content, root):
+    for image in root.iter("img"):
         if not (image.get("alt") or "").strip():
             yield f"image '{image.get('src')}' has no alt text: describe it, e.g. ![Bar chart of ...]({image.get('src')})"
 
 
-def check_citations(content, soup):
-    for label in dict.fromkeys(UNRESOLVED_CITATION.findall(soup.get_text())):
+def check_citations(content, root):
+    for label in dict.fromkeys(UNRESOLVED_CITATION.findall(root.text_content())):
         yield f"cites [^{label}], which is not in the shared references (content/references.md)"
 
 
@@ -155,10 +155,12 @@ RULES = (check_links, check_headings, check_images, check_citations)
 def check_content(content):
     if not isinstance(content, (Article, Page)):
         return
-    soup = BeautifulSoup(content._content or "", "html.parser")
-    ids_by_file[os.path.normpath(content.source_path)] = {tag["id"] for tag in soup.find_all(id=True)}
+    if not content._content:
+        return
+    root = lxml.html.fragment_fromstring(content._content, create_parent="div")
+    ids_by_file[os.path.normpath(content.source_path)] = set(root.xpath(".//@id"))
     for rule in RULES:
-        for problem in rule(content, soup):
+        for problem in rule(content, root):
             report(content.source_path, problem)
 
 

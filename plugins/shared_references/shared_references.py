@@ -1,6 +1,9 @@
 """Cite sources from one shared list: `[^label]` in any page pulls in the matching
 `[^label]: full citation` from REFERENCES_FILE, so each citation is written once.
 
+It also keeps one back-link per reference: Python-Markdown adds one for every time a
+source is cited, and a row of 25 identical "back" links is noise to a screen reader.
+
 Ours because no maintained plugin lets Markdown footnotes share definitions across
 pages. An unknown label is left as it is, as literal "[^label]" text, which the
 content_rules plugin reports with the page's file name.
@@ -10,6 +13,7 @@ import re
 
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
 from pelican import signals
 
 DEFINITION = re.compile(r"^\[\^([^\]]+)\]:")
@@ -43,6 +47,17 @@ class SharedReferencesPreprocessor(Preprocessor):
         return lines + [""] + [self.definitions[label] for label in missing]
 
 
+class OneBacklinkTreeprocessor(Treeprocessor):
+    def run(self, root):
+        for footnotes in root.iter("div"):
+            if "footnote" not in footnotes.get("class", "").split():
+                continue
+            for paragraph in footnotes.iter("p"):
+                backlinks = [a for a in paragraph if a.tag == "a" and a.get("class") == "footnote-backref"]
+                for extra in backlinks[1:]:
+                    paragraph.remove(extra)
+
+
 class SharedReferencesExtension(Extension):
     def __init__(self, definitions):
         super().__init__()
@@ -51,6 +66,8 @@ class SharedReferencesExtension(Extension):
     def extendMarkdown(self, md):
         # Before the footnotes extension reads definitions (its preprocessing is block-level).
         md.preprocessors.register(SharedReferencesPreprocessor(md, self.definitions), "shared_references", 28)
+        # After the footnotes extension adds a back-link per citation ("footnote-duplicate", 15).
+        md.treeprocessors.register(OneBacklinkTreeprocessor(md), "one_backlink", 14)
 
 
 def add_extension(pelican):

@@ -1,0 +1,133 @@
+"""`make bench`: how long our build takes against bare Pelican, and how it scales.
+
+Generates corpora of 1, 100 and 1,000 articles from the real article (distinct titles,
+slugs and dates; the same Markdown: footnotes, abbreviations, a table, headings, links to
+the companion pages), then times, alternating the two in turn:
+  (a) our build: our settings, theme and plugins, warnings fatal, as `make html`;
+  (b) bare Pelican: its default settings and theme, on the same corpus;
+  (c) our build again after changing one article, with Pelican's content cache on.
+Prints N, medians (min-max), the ratios, and our peak memory. Wall time on a shared machine
+is noisy: read the medians, and rerun before trusting a small difference.
+Usage: python benchmarks/bench.py [--sizes 1,100,1000] [--runs 5]
+"""
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLE = ROOT / "content" / "articles" / "ketamine-therapy-for-chronic-pain.md"
+
+
+def make_corpus(folder, count):
+    """content/ with its pages, and `count` copies of the article, each with its own title, slug and date."""
+    shutil.copytree(ROOT / "content", folder)
+    (folder / "articles" / ARTICLE.name).unlink()
+    text = ARTICLE.read_text("utf-8")
+    for number in range(1, count + 1):
+        copy = re.sub(r"^Title: (.*)$", rf"Title: \1 (copy {number})", text, count=1, flags=re.M)
+        copy = re.sub(r"^Slug: (.*)$", rf"Slug: \1-{number:04d}", copy, count=1, flags=re.M)
+        day = f"2026-{1 + number % 12:02d}-{1 + number % 28:02d}"
+        copy = re.sub(r"^(Date|Modified): .*$", rf"\1: {day}", copy, flags=re.M)
+        (folder / "articles" / f"article-{number:04d}.md").write_text(copy, "utf-8")
+    # Links to the article from the companion pages point at the first copy.
+    for page in (folder / "pages").glob("*.md"):
+        page.write_text(page.read_text("utf-8").replace(
+            "articles/ketamine-therapy-for-chronic-pain.md", "articles/article-0001.md"), "utf-8")
+
+
+def run(command, cwd):
+    """(wall seconds, peak resident MiB) of one command, which must succeed."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"bench: {' '.join(map(str, command))} failed:\n{process.stderr.read().decode()}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def pelican(corpus, output, *settings):
+    return [sys.executable, "-m", "pelican", str(corpus), "--output", str(output), *settings]
+
+
+def ours(corpus, output, *extra):
+    return pelican(corpus, output, "--settings", str(ROOT / "pelicanconf.py"), "--fatal", "warnings", *extra)
+
+
+def bare(corpus, output, settings_file):
+    return pelican(corpus, output, "--settings", str(settings_file))
+
+
+def summary(times):
+    return f"{statistics.median(times):.2f} s ({min(times):.2f}-{max(times):.2f})"
+
+
+def bench(size, runs, scratch):
+    corpus = scratch / f"corpus-{size}"
+    make_corpus(corpus, size)
+    empty_settings = scratch / "bare_settings.py"  # Pelican's defaults, and its default theme
+    empty_settings.write_text("")
+    output = scratch / "out"
+    timings = {"ours": [], "bare": []}
+    peak = 0.0
+    for attempt in range(runs):
+        order = ["ours", "bare"] if attempt % 2 == 0 else ["bare", "ours"]
+        for which in order:
+            shutil.rmtree(output, ignore_errors=True)
+            command = ours(corpus, output) if which == "ours" else bare(corpus, output, empty_settings)
+            seconds, mib = run(command, cwd=scratch)
+            timings[which].append(seconds)
+            if which == "ours":
+                peak = max(peak, mib)
+    cache = scratch / "cache"
+    cached = ["-e", "CACHE_CONTENT=true", "LOAD_CONTENT_CACHE=true", f'CACHE_PATH="{cache}"']
+    rebuilds = []
+    changed = corpus / "articles" / "article-0001.md"
+    for attempt in range(runs):
+        shutil.rmtree(cache, ignore_errors=True)
+        shutil.rmtree(output, ignore_errors=True)
+        run(ours(corpus, output, *cached), cwd=scratch)  # fills the cache
+        changed.write_text(changed.read_text("utf-8") + f"\nA change for rebuild {attempt}.\n", "utf-8")
+        rebuilds.append(run(ours(corpus, output, *cached), cwd=scratch)[0])
+    shutil.rmtree(corpus)
+    ours_median = statistics.median(timings["ours"])
+    return {
+        "N": size,
+        "ours": summary(timings["ours"]),
+        "bare": summary(timings["bare"]),
+        "ratio": ours_median / statistics.median(timings["bare"]),
+        "rebuild": summary(rebuilds),
+        "rebuild_ratio": statistics.median(rebuilds) / ours_median,
+        "per_article_ms": 1000 * ours_median / size,
+        "peak": peak,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1,100,1000")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
+        for size in map(int, args.sizes.split(",")):
+            print(f"N={size}: {args.runs} runs of each build ...", file=sys.stderr, flush=True)
+            rows.append(bench(size, args.runs, Path(scratch)))
+    print(f"\nClean builds, wall time, median (min-max) of {args.runs} runs; peak memory is our build's.\n")
+    print("| N | ours | bare Pelican | ours / bare | cached rebuild (1 article changed) | rebuild / ours | ms per article | peak MiB |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['N']} | {r['ours']} | {r['bare']} | {r['ratio']:.2f} | {r['rebuild']} | {r['rebuild_ratio']:.2f} "
+              f"| {r['per_article_ms']:.1f} | {r['peak']:.0f} |")
+
+
+if __name__ == "__main__":
+    main()
