@@ -72,8 +72,13 @@ offline: $(INSTALLED)
 serve: html
 	$(PELICAN) --listen --bind 127.0.0.1 --port $(PORT) -o $(OUTPUT) -s pelicanconf.py
 
+# Pelican's content cache makes each rebuild redo only what changed. It starts empty each
+# time: the cache does not notice edits to references.md or abbreviations.md, so restart
+# devserver after changing those.
 devserver: $(INSTALLED)
-	$(PELICAN) --autoreload --listen --bind 127.0.0.1 --port $(PORT) $(CONTENT) -o $(OUTPUT) -s pelicanconf.py
+	rm -rf cache
+	$(PELICAN) --autoreload --listen --bind 127.0.0.1 --port $(PORT) $(CONTENT) -o $(OUTPUT) -s pelicanconf.py \
+		-e CACHE_CONTENT=true LOAD_CONTENT_CACHE=true
 
 test: $(INSTALLED) $(NODE_TOOLS)
 	@$(BIN)/python tests/prerequisites.py
@@ -87,4 +92,4 @@ bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench.py
 
 clean:
-	rm -rf $(OUTPUT) $(STAGE) $(OFFLINE_STAGE) $(DIST) reports .pytest_cache
+	rm -rf $(OUTPUT) $(STAGE) $(OFFLINE_STAGE) $(DIST) reports cache .pytest_cache

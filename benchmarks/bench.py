@@ -2,7 +2,9 @@
 
 Generates corpora of 1, 100 and 1,000 articles from the real article (distinct titles,
 slugs and dates; the same Markdown: footnotes, abbreviations, a table, headings, links to
-the companion pages), then times, alternating the two in turn:
+the companion pages). Each copy carries its reference definitions inline, so bare Pelican,
+which has no shared-references plugin, renders the same footnotes we do. Then it times,
+alternating the two in turn:
   (a) our build: our settings, theme and plugins, warnings fatal, as `make html`;
   (b) bare Pelican: its default settings and theme, on the same corpus;
   (c) our build again after changing one article, with Pelican's content cache on.
@@ -23,14 +25,24 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "plugins"))
+from shared_references.shared_references import REFERENCE, read_definitions  # noqa: E402
+
 ARTICLE = ROOT / "content" / "articles" / "ketamine-therapy-for-chronic-pain.md"
+REFERENCES = ROOT / "content" / "references.md"
+
+
+def with_inline_references(text):
+    definitions = read_definitions(REFERENCES)
+    cited = dict.fromkeys(REFERENCE.findall(text))
+    return text + "\n\n" + "\n".join(definitions[label] for label in cited) + "\n"
 
 
 def make_corpus(folder, count):
     """content/ with its pages, and `count` copies of the article, each with its own title, slug and date."""
     shutil.copytree(ROOT / "content", folder)
     (folder / "articles" / ARTICLE.name).unlink()
-    text = ARTICLE.read_text("utf-8")
+    text = with_inline_references(ARTICLE.read_text("utf-8"))
     for number in range(1, count + 1):
         copy = re.sub(r"^Title: (.*)$", rf"Title: \1 (copy {number})", text, count=1, flags=re.M)
         copy = re.sub(r"^Slug: (.*)$", rf"Slug: \1-{number:04d}", copy, count=1, flags=re.M)

@@ -45,6 +45,12 @@ def outline(soup):
     return [f"{h.name}: {heading_text(h)}" for h in soup.find_all(["h1", "h2"])]
 
 
+def permalink_problems(soup):
+    """Section headings in <main> that have no "#" link to themselves, for sharing a section."""
+    return [f"heading '{h['id']}' has no permalink" for h in soup.select("main h2[id], main h3[id]")
+            if not h.find("a", class_="headerlink", href=f"#{h['id']}")]
+
+
 def metadata_problems(soup):
     problems = []
     html = soup.find("html")

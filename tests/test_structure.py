@@ -3,7 +3,7 @@ the metadata browsers and search engines need, and the article follows the agree
 
 from pathlib import Path
 
-from checks import heading_problems, metadata_problems, outline
+from checks import heading_problems, metadata_problems, outline, permalink_problems
 from conftest import SITE_PAGES, parse
 
 EXPECTED_OUTLINE = [
@@ -89,12 +89,10 @@ def test_every_page_is_listed_for_the_per_page_checks(pages):
 
 
 def test_every_article_section_heading_has_a_permalink(article):
-    missing = [h.get("id") for h in article.select("main h2[id], main h3[id]")
-               if not h.find("a", class_="headerlink", href=f"#{h.get('id')}")]
-    assert missing == []
+    assert permalink_problems(article) == []
 
 
 def test_permalink_check_catches_a_heading_without_one(article):
     broken = parse(str(article))
     broken.select_one("main h2[id] a.headerlink").decompose()
-    assert [h for h in broken.select("main h2[id]") if not h.find("a", class_="headerlink")]
+    assert permalink_problems(broken) == ["heading 'key-facts' has no permalink"]

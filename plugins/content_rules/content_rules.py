@@ -158,7 +158,8 @@ def check_content(content):
     if not content._content:
         return
     root = lxml.html.fragment_fromstring(content._content, create_parent="div")
-    ids_by_file[os.path.normpath(content.source_path)] = set(root.xpath(".//@id"))
+    # Plain strings: lxml's default "smart" strings keep the whole parsed tree alive.
+    ids_by_file[os.path.normpath(content.source_path)] = set(root.xpath(".//@id", smart_strings=False))
     for rule in RULES:
         for problem in rule(content, root):
             report(content.source_path, problem)

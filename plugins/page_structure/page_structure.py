@@ -31,7 +31,8 @@ def add_page_structure(content):
     content.contents_list = [(h.get("id"), text_without(h, "headerlink")) for h in root.xpath(".//h2[@id]")]
     content.citations = []
     for note in root.xpath(f".//div[{has_class('footnote')}]//li[@id]"):
-        links = note.xpath(".//a[starts-with(@href, 'https://')]/@href")
+        # Plain strings: lxml's default "smart" strings keep the whole parsed tree alive.
+        links = note.xpath(".//a[starts-with(@href, 'https://')]/@href", smart_strings=False)
         content.citations.append((text_without(note, "footnote-backref"), links[0] if links else None))
 
 
