@@ -134,7 +134,8 @@ def main():
             print(f"N={size}: {args.runs} runs of each build ...", file=sys.stderr, flush=True)
             rows.append(bench(size, args.runs, Path(scratch)))
     print(f"\nClean builds, wall time, median (min-max) of {args.runs} runs; peak memory is our build's.\n")
-    print("| N | ours | bare Pelican | ours / bare | cached rebuild (1 article changed) | rebuild / ours | ms per article | peak MiB |")
+    print("| N | ours | bare Pelican | ours / bare | cached rebuild (1 article changed) | rebuild / ours "
+          "| ms per article | peak MiB |")
     print("|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r['N']} | {r['ours']} | {r['bare']} | {r['ratio']:.2f} | {r['rebuild']} | {r['rebuild_ratio']:.2f} "

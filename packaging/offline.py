@@ -43,7 +43,7 @@ def source_revision():
 def source_time():
     """When the source was last changed: never the build machine's clock."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH") or git("log", "-1", "--format=%ct") or ZIP_EPOCH_MIN
-    return datetime.datetime.fromtimestamp(max(int(epoch), ZIP_EPOCH_MIN), datetime.timezone.utc)
+    return datetime.datetime.fromtimestamp(max(int(epoch), ZIP_EPOCH_MIN), datetime.UTC)
 
 
 def readme(built, revision):

@@ -93,7 +93,9 @@ def link_problems(page_path, soup, site, pages):
         if url.startswith("data:"):
             continue
         parts = urlsplit(url)
-        target = posixpath.normpath(posixpath.join(posixpath.dirname(page_path), unquote(parts.path))) if parts.path else page_path
+        target = page_path
+        if parts.path:
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(page_path), unquote(parts.path)))
         if url.startswith("/") or target.startswith(".."):
             problems.append(f"'{url}' is not relative to the site (it leaves the site folder)")
             continue
@@ -131,7 +133,8 @@ def footnote_problems(soup):
             problems.append(f"reference '{note.get('id')}' has no link back to the text")
         for backref in backrefs:
             if not soup.find(id=backref.get("href", "")[1:]):
-                problems.append(f"reference '{note.get('id')}' links back to '{backref.get('href')}', which is not in the page")
+                problems.append(
+                    f"reference '{note.get('id')}' links back to '{backref.get('href')}', which is not in the page")
         if not soup.select(f'a.footnote-ref[href="#{note.get("id")}"]'):
             problems.append(f"reference '{note.get('id')}' is never cited")
     if re.search(r"\[\^[^\]]+\]", soup.get_text()):
@@ -298,7 +301,8 @@ def security_header_problems(soup):
                 "base-uri": ({"'self'"}, {"'none'"}), "form-action": ({"'none'"},)}
     for directive, allowed in required.items():
         if set(policy.get(directive, [])) not in allowed:
-            problems.append(f"CSP {directive} is {policy.get(directive)}, expected one of {[sorted(a) for a in allowed]}")
+            expected = [sorted(a) for a in allowed]
+            problems.append(f"CSP {directive} is {policy.get(directive)}, expected one of {expected}")
     unsafe = sorted({s for sources in policy.values() for s in sources if s.startswith("'unsafe-")})
     if unsafe:
         problems.append(f"CSP allows {unsafe}")

@@ -1,9 +1,10 @@
 """Promise: every claim can be traced to its source. Citations point to references,
 references link back, every section cites, and every source is an allowed, https one."""
 
-import pelicanconf
 from checks import footnote_problems, section_citation_problems, source_link_problems
 from conftest import parse
+
+import pelicanconf
 
 
 def test_every_citation_has_its_reference_and_every_reference_links_back(pages):

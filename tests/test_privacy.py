@@ -66,8 +66,9 @@ def test_privacy_check_catches_a_tracker(browser, site, tmp_path):
     html = index.read_text("utf-8")
     html = html[:html.index('<meta http-equiv="Content-Security-Policy"')] + html[html.index('<meta name="referrer"'):]
     html = html.replace("css/site.css", "css/missing.css")
-    index.write_text(html.replace("</main>", '<img src="https://tracker.example/pixel.gif" alt="">'
-                                  '<script>document.cookie = "id=1"; localStorage.setItem("seen", "1")</script></main>'))
+    tracker = ('<img src="https://tracker.example/pixel.gif" alt="">'
+               '<script>document.cookie = "id=1"; localStorage.setItem("seen", "1")</script>')
+    index.write_text(html.replace("</main>", tracker + "</main>"))
     context, errors = browser.new_context(), []
     context.on("console", lambda message: message.type == "error" and errors.append(message.text))
     with serve(copy, "") as url:

@@ -5,7 +5,6 @@ import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from urllib.parse import urljoin
 
 import pytest
 from checks import social_metadata_problems, structured_data_problems

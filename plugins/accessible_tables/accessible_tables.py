@@ -6,6 +6,7 @@ Ours because Python-Markdown tables have no caption syntax and no row headers.
 """
 
 import xml.etree.ElementTree as etree
+from itertools import pairwise
 
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
@@ -18,7 +19,7 @@ class AccessibleTableProcessor(Treeprocessor):
     def run(self, root):
         for parent in root.iter():
             children = list(parent)
-            for paragraph, table in zip(children, children[1:]):
+            for paragraph, table in pairwise(children):
                 if (
                     paragraph.tag == "p"
                     and table.tag == "table"

@@ -31,8 +31,9 @@ UNRESOLVED_CITATION = re.compile(r"\[\^([^\]]+)\]")
 IMAGE_WITHOUT_ALT = re.compile(r"!\[\s*\]\(\s*([^)\s]*)")
 
 problems = []  # "file: problem" lines, reported together
-fragment_links = []  # (linking file, target file, fragment), checked once every page is read
-ids_by_file = {}
+# (linking file, target file, fragment) for links into other pages, checked once every page
+# is read. Links within a page are checked at once, so no page's ids are kept in memory.
+fragment_links = []
 
 
 def report(path, problem):
@@ -99,9 +100,15 @@ def check_sources(pelican):
 
 # As each page is rendered.
 
+def page_ids(root):
+    # Plain strings: lxml's default "smart" strings keep the whole parsed tree alive.
+    return set(root.xpath(".//@id", smart_strings=False))
+
+
 def check_links(content, root):
     source_dir = os.path.dirname(content.source_path)
     allowed = content.settings["SOURCE_DOMAINS"]
+    own_ids = page_ids(root)
     for tag in root.iter("a", "img"):
         target = tag.get("href") if tag.tag == "a" else tag.get("src")
         if not target:
@@ -115,15 +122,16 @@ def check_links(content, root):
                 yield f"link to '{path}': there is no such file"
             elif fragment:
                 fragment_links.append((content.source_path, linked, fragment))
-        elif target.startswith("#"):
-            fragment_links.append((content.source_path, content.source_path, target[1:]))
+        elif target.startswith("#") and target[1:] not in own_ids:
+            yield f"link to '{target}': this page has no section with that id"
         elif target.startswith("http://"):
             yield f"link to '{target}' is not https"
         elif target.startswith("https://"):
             host = urlsplit(target).hostname or ""
             if not any(host == d or host.endswith("." + d) for d in allowed):
                 yield (f"link to '{target}': {host} is not an allowed source "
-                       "(SOURCE_DOMAINS in pelicanconf.py: research and official bodies only, no clinics or businesses)")
+                       "(SOURCE_DOMAINS in pelicanconf.py: research and official bodies only, "
+                       "no clinics or businesses)")
 
 
 def check_headings(content, root):
@@ -141,7 +149,8 @@ def check_headings(content, root):
 def check_images(content, root):
     for image in root.iter("img"):
         if not (image.get("alt") or "").strip():
-            yield f"image '{image.get('src')}' has no alt text: describe it, e.g. ![Bar chart of ...]({image.get('src')})"
+            source = image.get("src")
+            yield f"image '{source}' has no alt text: describe it, e.g. ![Bar chart of ...]({source})"
 
 
 def check_citations(content, root):
@@ -158,8 +167,6 @@ def check_content(content):
     if not content._content:
         return
     root = lxml.html.fragment_fromstring(content._content, create_parent="div")
-    # Plain strings: lxml's default "smart" strings keep the whole parsed tree alive.
-    ids_by_file[os.path.normpath(content.source_path)] = set(root.xpath(".//@id", smart_strings=False))
     for rule in RULES:
         for problem in rule(content, root):
             report(content.source_path, problem)
@@ -168,20 +175,23 @@ def check_content(content):
 # Once all pages are read.
 
 def check_site(generators):
+    contents = [content for generator in generators
+                for attribute in ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages")
+                for content in getattr(generator, attribute, [])]
+    by_source = {os.path.normpath(content.source_path): content for content in contents}
+    targets = {target for _, target, _ in fragment_links if by_source.get(target) and by_source[target]._content}
+    ids = {target: page_ids(lxml.html.fragment_fromstring(by_source[target]._content, create_parent="div"))
+           for target in targets}
     for source, target, fragment in fragment_links:
-        if target in ids_by_file and fragment not in ids_by_file[target]:
-            where = "this page" if source == target else os.path.relpath(target)
-            report(source, f"link to '#{fragment}': {where} has no section with that id")
+        if target in ids and fragment not in ids[target]:
+            report(source, f"link to '#{fragment}': {os.path.relpath(target)} has no section with that id")
     sources_by_address = defaultdict(list)
-    for generator in generators:
-        for attribute in ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages"):
-            for content in getattr(generator, attribute, []):
-                sources_by_address[content.save_as].append(os.path.relpath(content.source_path))
+    for content in contents:
+        sources_by_address[content.save_as].append(os.path.relpath(content.source_path))
     for address, sources in sources_by_address.items():
         if len(sources) > 1:
             report(sources[-1], f"has the same address ({address}) as {', '.join(sources[:-1])}: give it its own Slug")
     fragment_links.clear()
-    ids_by_file.clear()
     stop_if_problems()
 
 

@@ -2,7 +2,7 @@
 
 - `contents_list`: the (id, text) of its h2 headings, for the "On this page" list;
 - `citations`: the (text, url) of each reference in its footnotes, for the JSON-LD
-  `citation` list.
+  `citation` list (published builds only).
 
 Ours because no maintained Pelican plugin on PyPI exposes Markdown's table of
 contents or footnotes to templates. Parsed with lxml: it is fast enough not to show in
@@ -30,6 +30,8 @@ def add_page_structure(content):
     root = lxml.html.fragment_fromstring(content._content, create_parent="div")
     content.contents_list = [(h.get("id"), text_without(h, "headerlink")) for h in root.xpath(".//h2[@id]")]
     content.citations = []
+    if not content.settings.get("SITE_PUBLISHED"):
+        return  # only the published site's JSON-LD lists them: save the memory
     for note in root.xpath(f".//div[{has_class('footnote')}]//li[@id]"):
         # Plain strings: lxml's default "smart" strings keep the whole parsed tree alive.
         links = note.xpath(".//a[starts-with(@href, 'https://')]/@href", smart_strings=False)
