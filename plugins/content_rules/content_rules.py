@@ -196,6 +196,7 @@ def check_site(generators):
 
 
 def register():
-    signals.initialized.connect(check_sources)
+    # get_generators comes at the start of every build, devserver's rebuilds included.
+    signals.get_generators.connect(check_sources)
     signals.content_object_init.connect(check_content)
     signals.all_generators_finalized.connect(check_site)
