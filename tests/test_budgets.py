@@ -39,6 +39,12 @@ def test_page_is_within_its_budgets(built, path):
     assert budget_problems(weigh(built[0], path, built[1])) == []
 
 
+@pytest.mark.parametrize("path", SITE_PAGES)
+def test_page_declares_its_icon_so_browsers_do_not_fetch_a_missing_favicon(built, path):
+    icon = parse((built[0] / path).read_text("utf-8")).find("link", rel="icon")
+    assert icon is not None and icon.get("href", "").startswith("data:")
+
+
 def test_no_javascript_or_font_files_are_shipped(built):
     shipped = [p.name for p in built[0].rglob("*") if p.suffix in {".js", ".mjs", ".woff", ".woff2", ".ttf", ".otf"}]
     assert shipped == []
