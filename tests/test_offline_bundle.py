@@ -46,15 +46,30 @@ def test_make_offline_prints_the_paths_and_sizes(tmp_path):
     assert f"{ZIP_NAME}  " in result.stdout and "KiB" in result.stdout
 
 
+def checksum_problems(bundle):
+    """Files missing from SHA256SUMS, listed but absent, or not matching their checksum."""
+    sums = dict(line.split("  ", 1)[::-1] for line in (bundle / "SHA256SUMS").read_text().splitlines())
+    every_file = {p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file()} - {"SHA256SUMS"}
+    problems = [f"{name}: not in SHA256SUMS" for name in sorted(every_file - set(sums))]
+    problems += [f"{name}: listed but missing" for name in sorted(set(sums) - every_file)]
+    problems += [f"{name}: checksum does not match" for name in sorted(set(sums) & every_file)
+                 if hashlib.sha256((bundle / name).read_bytes()).hexdigest() != sums[name]]
+    return problems
+
+
 def test_zip_is_one_folder_with_index_readme_and_checksums(bundle, bundle_pages):
     assert bundle.name == f"{SLUG}-offline"
     assert set(SITE_PAGES) | {PRINT_NAME} <= set(bundle_pages)
     readme = (bundle / "README.txt").read_text("utf-8")
     assert "index.html" in readme and "not medical advice" in readme and "source revision" in readme
-    sums = dict(line.split("  ", 1)[::-1] for line in (bundle / "SHA256SUMS").read_text().splitlines())
-    every_file = {p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file()} - {"SHA256SUMS"}
-    assert set(sums) == every_file
-    assert all(hashlib.sha256((bundle / name).read_bytes()).hexdigest() == digest for name, digest in sums.items())
+    assert checksum_problems(bundle) == []
+
+
+def test_checksum_check_catches_a_changed_and_an_added_file(bundle, tmp_path):
+    copy = shutil.copytree(bundle, tmp_path / "bundle")
+    (copy / "about.html").write_text("changed")
+    (copy / "extra.html").write_text("added")
+    assert checksum_problems(copy) == ["extra.html: not in SHA256SUMS", "about.html: checksum does not match"]
 
 
 def test_every_link_is_relative_and_names_a_file_in_the_bundle(bundle, bundle_pages):

@@ -162,9 +162,7 @@ RULES = (check_links, check_headings, check_images, check_citations)
 
 
 def check_content(content):
-    if not isinstance(content, (Article, Page)):
-        return
-    if not content._content:
+    if not isinstance(content, (Article, Page)) or not content._content:
         return
     root = lxml.html.fragment_fromstring(content._content, create_parent="div")
     for rule in RULES:
