@@ -4,9 +4,10 @@ and a single-file printable edition; the zip is reproducible."""
 import hashlib
 import shutil
 import zipfile
+from pathlib import Path
 
 import pytest
-from browser_checks import STYLESHEET_APPLIED, click_through
+from browser_checks import STYLESHEET_APPLIED, axe_violations, click_through
 from checks import bundle_link_problems, vnu_errors
 from conftest import SITE_PAGES, parse, run_make
 
@@ -77,8 +78,18 @@ def test_every_link_is_relative_and_names_a_file_in_the_bundle(bundle, bundle_pa
     assert found == {}
 
 
-def test_print_edition_is_valid_html(dist):
-    assert vnu_errors([dist / PRINT_NAME]) == {PRINT_NAME: []}
+def test_every_bundle_page_and_the_print_edition_are_valid_html(bundle, bundle_pages):
+    errors = vnu_errors([bundle / path for path in bundle_pages])
+    assert errors == {Path(path).name: [] for path in bundle_pages}
+
+
+def test_print_edition_has_no_wcag_violations(browser, dist):
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    page.goto((dist / PRINT_NAME).as_uri())
+    violations = axe_violations(page)
+    context.close()
+    assert violations == []
 
 
 def test_two_builds_give_byte_identical_zips(dist, tmp_path):
