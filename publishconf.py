@@ -1,12 +1,13 @@
 """Settings for the published site on GitHub Pages: `SITEURL=https://USER.github.io/REPO make publish`.
 
-The Pages workflow passes SITEURL (and CUSTOM_DOMAIN when the site has one); everything
-else comes from pelicanconf.py.
+The Pages workflow passes SITEURL, the address Pages gives the site (a custom domain
+when one is set); everything else comes from pelicanconf.py.
 """
 
 import os
 import re
 import sys
+from urllib.parse import urlsplit
 
 sys.path.append(os.path.dirname(os.path.abspath(__file__)))
 from pelicanconf import *  # noqa: E402,F403
@@ -25,10 +26,11 @@ FEED_ALL_ATOM = "feeds/all.atom.xml"
 
 PLUGINS = [*PLUGINS, "pelican.plugins.sitemap", "sitemap_dates"]
 
-# GitHub Pages: serve files as they are (no Jekyll), and a custom domain if one is given.
+# GitHub Pages: serve files as they are (no Jekyll). A SITEURL on a domain of its own
+# (not *.github.io) is a custom domain: write it to CNAME.
 TEMPLATE_PAGES = {**TEMPLATE_PAGES, "extra/nojekyll.txt": ".nojekyll"}
-CUSTOM_DOMAIN = os.environ.get("CUSTOM_DOMAIN", "").strip()
-if CUSTOM_DOMAIN:
+CUSTOM_DOMAIN = urlsplit(SITEURL).hostname
+if not CUSTOM_DOMAIN.endswith(".github.io"):
     TEMPLATE_PAGES["extra/CNAME.txt"] = "CNAME"
 
 # The sitemap lists pages only: not the 404 page, nor the files above.

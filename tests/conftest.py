@@ -17,7 +17,11 @@ ARTICLE_PAGE = "ketamine-therapy-for-chronic-pain.html"
 # per-page checks (one test each) cover it; test_structure.py fails until it is.
 SITE_PAGES = ("index.html", ARTICLE_PAGE, "questions.html", "glossary.html", "about.html", "404.html")
 # A GitHub Pages project site: served under a sub-path, the classic source of broken links.
-PUBLISHED_SITEURL = "https://example.github.io/ketamine-guide"
+EXAMPLE_SITEURL = "https://example.github.io/ketamine-guide"
+# The published site under test is a fresh build for EXAMPLE_SITEURL, unless PUBLISHED_OUTPUT
+# names a `make publish` build (with its SITEURL): the Pages workflow tests what it deploys.
+PUBLISHED_OUTPUT = os.environ.get("PUBLISHED_OUTPUT")
+PUBLISHED_SITEURL = os.environ.get("SITEURL", "").rstrip("/") if PUBLISHED_OUTPUT else EXAMPLE_SITEURL
 
 
 def build_site(output, settings="pelicanconf.py", content=ROOT / "content", env=None, theme=None):
@@ -55,16 +59,19 @@ def site(tmp_path_factory):
     return output
 
 
-def build_published_site(output, **kwargs):
-    """Build as `make publish` does for a site at PUBLISHED_SITEURL; fail the test if it does not build."""
-    env = {"SITEURL": PUBLISHED_SITEURL, **kwargs.pop("env", {})}
-    result = build_site(output, settings="publishconf.py", env=env, **kwargs)
+def build_published_site(output, siteurl=PUBLISHED_SITEURL, **kwargs):
+    """Build as `make publish` does for a site at `siteurl`; fail the test if it does not build."""
+    result = build_site(output, settings="publishconf.py", env={"SITEURL": siteurl}, **kwargs)
     assert result.returncode == 0, f"the published site did not build:\n{result.stdout}\n{result.stderr}"
     return output
 
 
 @pytest.fixture(scope="session")
 def published_site(tmp_path_factory):
+    if PUBLISHED_OUTPUT:
+        assert PUBLISHED_SITEURL.startswith("https://"), "PUBLISHED_OUTPUT needs the SITEURL it was built for"
+        assert (Path(PUBLISHED_OUTPUT) / "index.html").is_file(), f"{PUBLISHED_OUTPUT} is not a built site"
+        return Path(PUBLISHED_OUTPUT).resolve()
     return build_published_site(tmp_path_factory.mktemp("published"))
 
 

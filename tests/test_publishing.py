@@ -5,14 +5,15 @@ import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from checks import social_metadata_problems, structured_data_problems
-from conftest import ARTICLE_PAGE, PUBLISHED_SITEURL, ROOT, build_published_site, parse
+from conftest import ARTICLE_PAGE, EXAMPLE_SITEURL, PUBLISHED_SITEURL, ROOT, build_published_site, parse
 from pages_server import Crawl, fetch, linked_urls, serve
 from prerequisites import LINT_WORKFLOWS
 
-SUB_PATH = "/" + PUBLISHED_SITEURL.split("/", 3)[3]
+SUB_PATH = urlsplit(PUBLISHED_SITEURL).path
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
 
 
@@ -26,9 +27,9 @@ def public_url(path):
     return f"{PUBLISHED_SITEURL}/" + ("" if path == "index.html" else path)
 
 
-def crawl(folder):
-    with serve(folder, SUB_PATH) as local_url:
-        return Crawl(PUBLISHED_SITEURL, local_url).run()
+def crawl(folder, siteurl=PUBLISHED_SITEURL):
+    with serve(folder, urlsplit(siteurl).path) as local_url:
+        return Crawl(siteurl, local_url).run()
 
 
 # Under a sub-path, over real HTTP.
@@ -56,7 +57,7 @@ def test_crawl_catches_a_theme_that_hard_codes_the_root(published_site, tmp_path
     theme = shutil.copytree(ROOT / "theme", tmp_path / "theme")
     base = theme / "templates" / "base.html"
     base.write_text(base.read_text().replace("{{ SITEURL }}/{{ THEME_STATIC_DIR }}", "/theme"))
-    broken = crawl(build_published_site(tmp_path / "out", theme=theme)).broken()
+    broken = crawl(build_published_site(tmp_path / "out", EXAMPLE_SITEURL, theme=theme), EXAMPLE_SITEURL).broken()
     assert broken == {"https://example.github.io/theme/css/site.css": 404}
 
 
@@ -65,7 +66,11 @@ def test_crawl_catches_a_theme_that_hard_codes_the_root(published_site, tmp_path
 def test_pages_files_are_at_the_root(published_site):
     assert (published_site / "404.html").is_file()
     assert (published_site / ".nojekyll").is_file()
-    assert not (published_site / "CNAME").exists(), "CNAME is written only for a custom domain"
+    host = urlsplit(PUBLISHED_SITEURL).hostname
+    if host.endswith(".github.io"):
+        assert not (published_site / "CNAME").exists(), "CNAME is written only for a custom domain"
+    else:
+        assert (published_site / "CNAME").read_text().strip() == host
     robots = (published_site / "robots.txt").read_text()
     assert f"Sitemap: {PUBLISHED_SITEURL}/sitemap.xml" in robots.splitlines()
 
@@ -83,9 +88,11 @@ def test_atom_feed_lists_the_article_with_absolute_links(published_site):
     assert links == [public_url(ARTICLE_PAGE)]
 
 
-def test_custom_domain_writes_cname(tmp_path):
-    site = build_published_site(tmp_path, env={"CUSTOM_DOMAIN": "ketamine.example.org"})
+def test_site_on_a_custom_domain_gets_cname_and_works_at_the_root(tmp_path):
+    site = build_published_site(tmp_path, "https://ketamine.example.org")
     assert (site / "CNAME").read_text().strip() == "ketamine.example.org"
+    result = crawl(site, "https://ketamine.example.org")
+    assert result.broken() == {} and "https://ketamine.example.org/questions.html" in result.html_pages
 
 
 def test_publish_without_siteurl_stops_with_a_message():
