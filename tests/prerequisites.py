@@ -23,15 +23,17 @@ LINT_WORKFLOWS = [shutil.which("node") or "node", str(ROOT / "tests" / "lint_wor
 
 def find_chromium():
     """$CHROMIUM_PATH, else Debian's /usr/bin/chromium, else a browser Playwright downloaded itself."""
-    candidates = [os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium"]
+    for path in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium"):
+        if path and os.access(path, os.X_OK):
+            return path
     try:
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as playwright:
-            candidates.append(playwright.chromium.executable_path)
-    except Exception:  # no Playwright driver: the other candidates still count
-        pass
-    return next((path for path in candidates if path and os.access(path, os.X_OK)), None)
+            path = playwright.chromium.executable_path
+    except Exception:  # no Playwright driver either: nothing found
+        return None
+    return path if os.access(path, os.X_OK) else None
 
 
 def missing():
