@@ -10,6 +10,8 @@ from urllib.parse import unquote, urlsplit
 
 from prerequisites import VNU_JAR
 
+from plugins.content_rules.content_rules import host_allowed
+
 HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
 
 
@@ -83,6 +85,13 @@ def internal_urls(soup):
             yield element["src"]
 
 
+def site_path(page_path, url):
+    """The site-relative path a URL on `page_path` names; an empty path names the page itself.
+    A result starting with ".." has left the site."""
+    path = unquote(urlsplit(url).path)
+    return posixpath.normpath(posixpath.join(posixpath.dirname(page_path), path)) if path else page_path
+
+
 def link_problems(page_path, soup, site, pages):
     """Every internal href/src names a file in the built site; every #fragment is an id there.
 
@@ -93,9 +102,7 @@ def link_problems(page_path, soup, site, pages):
         if url.startswith("data:"):
             continue
         parts = urlsplit(url)
-        target = page_path
-        if parts.path:
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(page_path), unquote(parts.path)))
+        target = site_path(page_path, url)
         if url.startswith("/") or target.startswith(".."):
             problems.append(f"'{url}' is not relative to the site (it leaves the site folder)")
             continue
@@ -140,11 +147,6 @@ def footnote_problems(soup):
     if re.search(r"\[\^[^\]]+\]", soup.get_text()):
         problems.append("a citation mark '[^...]' was left as plain text (it has no reference)")
     return problems
-
-
-def host_allowed(url, domains):
-    host = urlsplit(url).hostname or ""
-    return any(host == domain or host.endswith("." + domain) for domain in domains)
 
 
 def source_link_problems(soup, domains):
@@ -337,9 +339,9 @@ def bundle_link_problems(page_path, soup, bundle):
         if url.startswith("/"):
             problems.append(f"'{url}' is not relative")
             continue
-        path = unquote(urlsplit(url).path)
-        target = (bundle / posixpath.dirname(page_path) / path).resolve()
-        if not target.is_relative_to(bundle.resolve()):
+        path = site_path(page_path, url)
+        target = bundle / path
+        if path.startswith(".."):
             problems.append(f"'{url}' points outside the bundle")
         elif not target.is_file():
             problems.append(f"'{url}' is {'a folder' if target.is_dir() else 'missing'}, not a file")

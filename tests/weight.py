@@ -1,9 +1,10 @@
 """What a page costs a reader: the files it loads, their gzip size, its JavaScript and fonts."""
 
 import gzip
-import posixpath
 import re
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
+
+from checks import site_path
 
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)""")
 FONT_FILE = re.compile(r"\.(woff2?|ttf|otf|eot)$", re.I)
@@ -28,9 +29,7 @@ def local_file(site, page_path, url, site_url=""):
     parts = urlsplit(url)
     if parts.scheme or parts.netloc:
         return None
-    path = unquote(parts.path)
-    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page_path), path))
-    return site / resolved
+    return site / site_path(page_path, url)
 
 
 def page_weight(site, page_path, soup, site_url=""):

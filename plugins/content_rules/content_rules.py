@@ -48,6 +48,12 @@ def stop_if_problems():
                          + f"\nThe build stopped: {len(found)} content problem(s). Nothing was written.")
 
 
+def host_allowed(url, domains):
+    """Is the URL's host one of `domains` (SOURCE_DOMAINS) or a subdomain of one?"""
+    host = urlsplit(url).hostname or ""
+    return any(host == domain or host.endswith("." + domain) for domain in domains)
+
+
 # Before Pelican reads the files.
 
 def markdown_metadata(text):
@@ -126,12 +132,11 @@ def check_links(content, root):
             yield f"link to '{target}': this page has no section with that id"
         elif target.startswith("http://"):
             yield f"link to '{target}' is not https"
-        elif target.startswith("https://"):
-            host = urlsplit(target).hostname or ""
-            if not any(host == d or host.endswith("." + d) for d in allowed):
-                yield (f"link to '{target}': {host} is not an allowed source "
-                       "(SOURCE_DOMAINS in pelicanconf.py: research and official bodies only, "
-                       "no clinics or businesses)")
+        elif target.startswith("https://") and not host_allowed(target, allowed):
+            host = urlsplit(target).hostname
+            yield (f"link to '{target}': {host} is not an allowed source "
+                   "(SOURCE_DOMAINS in pelicanconf.py: research and official bodies only, "
+                   "no clinics or businesses)")
 
 
 def check_headings(content, root):
