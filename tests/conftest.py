@@ -76,6 +76,13 @@ def published_site(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def published_pages(published_site):
+    """{path: parsed HTML} for every page of the published site."""
+    return {p.relative_to(published_site).as_posix(): parse(p.read_text("utf-8"))
+            for p in sorted(published_site.rglob("*.html"))}
+
+
+@pytest.fixture(scope="session")
 def pages(site):
     """{path relative to the site root: parsed HTML} for every HTML page."""
     return {path.relative_to(site).as_posix(): parse(path.read_text("utf-8")) for path in sorted(site.rglob("*.html"))}
@@ -104,3 +111,11 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def context(browser):
+    """A fresh browser profile for one test: no cookies, storage or cache from another."""
+    context = browser.new_context()
+    yield context
+    context.close()

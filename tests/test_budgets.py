@@ -13,12 +13,15 @@ from weight import page_weight
 
 
 @pytest.fixture(scope="module", params=["local", "published"])
-def built(request, site, published_site):
-    return (site, "") if request.param == "local" else (published_site, PUBLISHED_SITEURL)
+def built(request, site, pages, published_site, published_pages):
+    """(site folder, its URL, its parsed pages)."""
+    if request.param == "local":
+        return site, "", pages
+    return published_site, PUBLISHED_SITEURL, published_pages
 
 
-def weigh(site, path, site_url=""):
-    return page_weight(site, path, parse((site / path).read_text("utf-8")), site_url)
+def weigh(site, path):
+    return page_weight(site, path, parse((site / path).read_text("utf-8")))
 
 
 def budget_problems(weight):
@@ -36,12 +39,13 @@ def budget_problems(weight):
 
 @pytest.mark.parametrize("path", SITE_PAGES)
 def test_page_is_within_its_budgets(built, path):
-    assert budget_problems(weigh(built[0], path, built[1])) == []
+    site, site_url, parsed = built
+    assert budget_problems(page_weight(site, path, parsed[path], site_url)) == []
 
 
 @pytest.mark.parametrize("path", SITE_PAGES)
 def test_page_declares_its_icon_so_browsers_do_not_fetch_a_missing_favicon(built, path):
-    icon = parse((built[0] / path).read_text("utf-8")).find("link", rel="icon")
+    icon = built[2][path].find("link", rel="icon")
     assert icon is not None and icon.get("href", "").startswith("data:")
 
 
@@ -51,10 +55,8 @@ def test_no_javascript_or_font_files_are_shipped(built):
 
 
 @pytest.mark.parametrize("path", SITE_PAGES)
-def test_browser_makes_no_more_requests_than_budgeted(browser, site_url, path):
-    context = browser.new_context()
+def test_browser_makes_no_more_requests_than_budgeted(context, site_url, path):
     _, requests = load_recording_requests(context, f"{site_url}/{path}")
-    context.close()
     assert len(requests) <= REQUESTS_PER_PAGE, requests
 
 

@@ -2,15 +2,15 @@
 on the local build and on the published one."""
 
 import pytest
-from checks import vnu_errors as validate
+from checks import vnu_errors
 from conftest import SITE_PAGES
 
 
 @pytest.fixture(scope="module")
 def validator_errors(site, published_site):
     return {
-        "local": validate([site / page for page in SITE_PAGES]),
-        "published": validate([published_site / page for page in SITE_PAGES]),
+        "local": vnu_errors([site / page for page in SITE_PAGES]),
+        "published": vnu_errors([published_site / page for page in SITE_PAGES]),
     }
 
 
@@ -25,5 +25,5 @@ def test_validator_catches_invalid_html(site, tmp_path):
     html = (site / "index.html").read_text("utf-8")
     broken.write_text(html.replace("<main", '<span id="x"></span><span id="x"></span><main', 1)
                       .replace("</h1>", "</h2>", 1), "utf-8")
-    errors = validate([broken])["index.html"]
+    errors = vnu_errors([broken])["index.html"]
     assert any("Duplicate ID" in e for e in errors) and any("h2" in e for e in errors)

@@ -11,20 +11,28 @@ from browser_checks import STYLESHEET_APPLIED, axe_violations, click_through
 from checks import bundle_link_problems, vnu_errors
 from conftest import SITE_PAGES, parse, run_make
 
-SLUG = "ketamine-chronic-pain"
-ZIP_NAME = f"{SLUG}-offline.zip"
-PRINT_NAME = f"{SLUG}-print.html"
+from pelicanconf import PRINT_EDITION_PAGES, SITE_SLUG
+
+ZIP_NAME = f"{SITE_SLUG}-offline.zip"
+PRINT_NAME = f"{SITE_SLUG}-print.html"
 
 
 def make_offline(dist):
+    """Run `make offline` into `dist`; return what it printed."""
     result = run_make("offline", DIST=dist, OFFLINE_STAGE=dist.parent / f"{dist.name}-stage")
     assert result.returncode == 0, result.stdout + result.stderr
-    return dist
+    return result.stdout
 
 
 @pytest.fixture(scope="module")
-def dist(tmp_path_factory):
-    return make_offline(tmp_path_factory.mktemp("offline") / "dist")
+def offline_run(tmp_path_factory):
+    dist = tmp_path_factory.mktemp("offline") / "dist"
+    return dist, make_offline(dist)
+
+
+@pytest.fixture(scope="module")
+def dist(offline_run):
+    return offline_run[0]
 
 
 @pytest.fixture(scope="module")
@@ -42,9 +50,9 @@ def bundle_pages(bundle):
     return {p.relative_to(bundle).as_posix(): parse(p.read_text("utf-8")) for p in sorted(bundle.rglob("*.html"))}
 
 
-def test_make_offline_prints_the_paths_and_sizes(tmp_path):
-    result = run_make("offline", DIST=tmp_path / "dist", OFFLINE_STAGE=tmp_path / "stage")
-    assert f"{ZIP_NAME}  " in result.stdout and "KiB" in result.stdout
+def test_make_offline_prints_the_paths_and_sizes(offline_run):
+    dist, printed = offline_run
+    assert f"{dist / ZIP_NAME}  " in printed and "KiB" in printed
 
 
 def checksum_problems(bundle):
@@ -59,7 +67,7 @@ def checksum_problems(bundle):
 
 
 def test_zip_is_one_folder_with_index_readme_and_checksums(bundle, bundle_pages):
-    assert bundle.name == f"{SLUG}-offline"
+    assert bundle.name == f"{SITE_SLUG}-offline"
     assert set(SITE_PAGES) | {PRINT_NAME} <= set(bundle_pages)
     readme = (bundle / "README.txt").read_text("utf-8")
     assert "index.html" in readme and "not medical advice" in readme and "source revision" in readme
@@ -93,7 +101,8 @@ def test_print_edition_has_no_wcag_violations(browser, dist):
 
 
 def test_two_builds_give_byte_identical_zips(dist, tmp_path):
-    again = make_offline(tmp_path / "dist")
+    again = tmp_path / "dist"
+    make_offline(again)
     assert (again / ZIP_NAME).read_bytes() == (dist / ZIP_NAME).read_bytes()
     assert (again / PRINT_NAME).read_bytes() == (dist / PRINT_NAME).read_bytes()
 
@@ -112,13 +121,11 @@ def test_link_check_catches_absolute_and_folder_links(bundle, bundle_pages):
 # In a real browser, from disk.
 
 @pytest.fixture
-def recorded_page(browser):
-    context = browser.new_context()
+def recorded_page(context):
     page = context.new_page()
     page.requests = []
     page.on("request", lambda request: page.requests.append(request.url))
-    yield page
-    context.close()
+    return page
 
 
 def test_whole_site_opens_from_disk_with_the_stylesheet_and_no_network(recorded_page, bundle):
@@ -143,8 +150,8 @@ def test_print_edition_loads_with_no_request_but_itself(recorded_page, dist):
     assert [u for u in recorded_page.requests if not u.startswith("data:")] == [(dist / PRINT_NAME).as_uri()]
     html = parse((dist / PRINT_NAME).read_text("utf-8"))
     assert len(html.find_all("h1")) == 1
-    assert [s["id"] for s in html.select("section.print-part")] == [p.removesuffix(".html") for p in (
-        "ketamine-therapy-for-chronic-pain.html", "questions.html", "glossary.html")]
+    parts = [s["id"] for s in html.select("section.print-part")]
+    assert parts == [page.removesuffix(".html") for page in PRINT_EDITION_PAGES]
     assert html.select("section#ketamine-therapy-for-chronic-pain div.footnote li")
 
 

@@ -18,10 +18,8 @@ def printed_sheets(page, paper):
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    yield context.new_page()
-    context.close()
+def page(context):
+    return context.new_page()
 
 
 @pytest.mark.parametrize("paper", PAPER)

@@ -11,9 +11,8 @@ from conftest import SITE_PAGES, parse
 from pages_server import serve
 
 
-def test_every_page_sets_a_strict_csp_and_no_referrer(pages, published_site):
-    published = {p: parse((published_site / p).read_text("utf-8")) for p in SITE_PAGES}
-    found = {f"{build}/{path}": p for build, built in (("local", pages), ("published", published))
+def test_every_page_sets_a_strict_csp_and_no_referrer(pages, published_pages):
+    found = {f"{build}/{path}": p for build, built in (("local", pages), ("published", published_pages))
              for path, soup in built.items() if (p := security_header_problems(soup))}
     assert found == {}
 
@@ -21,13 +20,6 @@ def test_every_page_sets_a_strict_csp_and_no_referrer(pages, published_site):
 def test_no_page_has_scripts_or_inline_styles(pages):
     found = {path: p for path, soup in pages.items() if (p := inline_code_problems(soup))}
     assert found == {}
-
-
-@pytest.fixture
-def context(browser):
-    context = browser.new_context()
-    yield context
-    context.close()
 
 
 @pytest.mark.parametrize("path", SITE_PAGES)
@@ -60,7 +52,7 @@ def test_inline_code_check_catches_script_style_and_style_attribute(pages):
     assert len(inline_code_problems(broken)) == 3
 
 
-def test_privacy_check_catches_a_tracker(browser, site, tmp_path):
+def test_privacy_check_catches_a_tracker(context, site, tmp_path):
     copy = shutil.copytree(site, tmp_path / "site")
     index = copy / "index.html"
     html = index.read_text("utf-8")
@@ -69,11 +61,10 @@ def test_privacy_check_catches_a_tracker(browser, site, tmp_path):
     tracker = ('<img src="https://tracker.example/pixel.gif" alt="">'
                '<script>document.cookie = "id=1"; localStorage.setItem("seen", "1")</script>')
     index.write_text(html.replace("</main>", tracker + "</main>"))
-    context, errors = browser.new_context(), []
+    errors = []
     context.on("console", lambda message: message.type == "error" and errors.append(message.text))
     with serve(copy, "") as url:
         page, requests = load_recording_requests(context, f"{url}/index.html")
         found = " ".join(privacy_problems(context, page, requests, url))
-    context.close()
     assert "https://tracker.example/pixel.gif" in found and "cookies" in found and "web storage" in found
     assert any("404" in e for e in errors)

@@ -17,12 +17,6 @@ SUB_PATH = urlsplit(PUBLISHED_SITEURL).path
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
 
 
-@pytest.fixture(scope="module")
-def published_pages(published_site):
-    return {p.relative_to(published_site).as_posix(): parse(p.read_text("utf-8"))
-            for p in sorted(published_site.rglob("*.html"))}
-
-
 def public_url(path):
     return f"{PUBLISHED_SITEURL}/" + ("" if path == "index.html" else path)
 
