@@ -21,7 +21,9 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import jinja2
 from bs4 import BeautifulSoup
+from pelican.settings import DEFAULT_CONFIG
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -122,39 +124,22 @@ def print_edition(site, built):
     parts = settings.PRINT_EDITION_PAGES
     css = (ROOT / "theme" / "static" / "css" / settings.CSS_FILE).read_text("utf-8")
     css_hash = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode()
-    policy = settings.CONTENT_SECURITY_POLICY.replace("style-src 'self'", f"style-src 'sha256-{css_hash}'")
-    policy = policy.replace("img-src 'self' data:", "img-src data:").replace("base-uri 'self'", "base-uri 'none'")
-    policy = policy.replace("connect-src 'self'", "connect-src 'none'")
+    # The site's policy, for a file with its CSS inline and nothing else to load.
+    directives = {**settings.CSP_DIRECTIVES, "style-src": f"'sha256-{css_hash}'", "img-src": "data:",
+                  "connect-src": "'none'", "base-uri": "'none'"}
     sections = [print_part(site, page, parts) for page in parts]
-    contents = "\n".join(
-        f'<li><a href="#{s["id"]}">{s.find("h2").get_text(" ", strip=True)}</a></li>' for s in sections
+    # Pelican's own Jinja options, so the theme's templates render here as they do in the build.
+    templates = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT / "theme" / "templates"),
+                                   **DEFAULT_CONFIG["JINJA_ENVIRONMENT"])
+    return templates.get_template("print-edition.html").render(
+        DEFAULT_LANG=settings.DEFAULT_LANG,
+        SITE_TAGLINE=settings.SITE_TAGLINE,
+        CONTENT_SECURITY_POLICY="; ".join(f"{name} {sources}" for name, sources in directives.items()),
+        title=f"{settings.SITENAME}: printable edition",
+        edition_date=f"{built:%d %B %Y}",
+        css=css,
+        sections=[{"id": s["id"], "heading": s.find("h2").get_text(" ", strip=True), "html": str(s)} for s in sections],
     )
-    title = f"{settings.SITENAME}: printable edition"
-    return f"""<!doctype html>
-<html lang="{settings.DEFAULT_LANG}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="{policy}">
-<meta name="referrer" content="no-referrer">
-<title>{title}</title>
-<meta name="description" content="{settings.SITE_TAGLINE}: the article, questions to ask and glossary in one file.">
-<link rel="icon" href="data:,">
-<style>{css}</style>
-</head>
-<body class="offline print-edition">
-<main id="main">
-<h1>{title}</h1>
-<p>{settings.SITE_TAGLINE}. Printed from the edition of {built:%d %B %Y}.
-Written from published sources, not reviewed by a clinician, and not medical advice.</p>
-<nav class="contents-list" aria-label="In this file"><p class="contents-list-title">In this file</p><ol>
-{contents}
-</ol></nav>
-{"".join(str(s) for s in sections)}
-</main>
-</body>
-</html>
-"""
 
 
 def replace_atomically(path, data):
