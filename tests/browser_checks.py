@@ -65,20 +65,13 @@ def same_origin(url, origin):
     return urlsplit(url)[:2] == urlsplit(origin)[:2]
 
 
-def load_recording_requests(context, url):
-    """Load `url` in a fresh page; return (page, [every URL it requested])."""
-    requests = []
-    page = context.new_page()
-    page.on("request", lambda request: requests.append(request.url))
-    page.goto(url, wait_until="load")
-    return page, requests
-
-
-def privacy_problems(context, page, requests, origin):
-    """Requests that left the site's origin, and any cookie or storage the page set."""
-    problems = [f"request to another origin: {u}" for u in requests if not same_origin(u, origin)]
-    if context.cookies():
-        problems.append(f"cookies were set: {[c['name'] for c in context.cookies()]}")
+def privacy_problems(page, origin):
+    """Requests that left the site's origin, and any cookie or storage the page set.
+    `page` is a recorded_page (conftest): it keeps the URL of every request it made."""
+    problems = [f"request to another origin: {u}" for u in page.requests if not same_origin(u, origin)]
+    cookies = page.context.cookies()
+    if cookies:
+        problems.append(f"cookies were set: {[c['name'] for c in cookies]}")
     stored = page.evaluate("localStorage.length + sessionStorage.length")
     if stored:
         problems.append(f"{stored} items were put in web storage")

@@ -119,3 +119,12 @@ def context(browser):
     context = browser.new_context()
     yield context
     context.close()
+
+
+@pytest.fixture
+def recorded_page(context):
+    """A page in a fresh profile that keeps, in `.requests`, the URL of every request it makes."""
+    page = context.new_page()
+    page.requests = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    return page

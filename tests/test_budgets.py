@@ -6,7 +6,6 @@ import random
 import shutil
 
 import pytest
-from browser_checks import load_recording_requests
 from budgets import JAVASCRIPT_BYTES, PAGE_GZIP_BYTES, REQUESTS_PER_PAGE, WEB_FONT_FILES
 from conftest import ARTICLE_PAGE, PUBLISHED_SITEURL, SITE_PAGES, parse
 from weight import page_weight
@@ -55,9 +54,9 @@ def test_no_javascript_or_font_files_are_shipped(built):
 
 
 @pytest.mark.parametrize("path", SITE_PAGES)
-def test_browser_makes_no_more_requests_than_budgeted(context, site_url, path):
-    _, requests = load_recording_requests(context, f"{site_url}/{path}")
-    assert len(requests) <= REQUESTS_PER_PAGE, requests
+def test_browser_makes_no_more_requests_than_budgeted(recorded_page, site_url, path):
+    recorded_page.goto(f"{site_url}/{path}")
+    assert len(recorded_page.requests) <= REQUESTS_PER_PAGE, recorded_page.requests
 
 
 # The budget check fails when a budget is exceeded.

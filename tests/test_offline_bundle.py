@@ -120,14 +120,6 @@ def test_link_check_catches_absolute_and_folder_links(bundle, bundle_pages):
 
 # In a real browser, from disk.
 
-@pytest.fixture
-def recorded_page(context):
-    page = context.new_page()
-    page.requests = []
-    page.on("request", lambda request: page.requests.append(request.url))
-    return page
-
-
 def test_whole_site_opens_from_disk_with_the_stylesheet_and_no_network(recorded_page, bundle):
     reached, problems = click_through(recorded_page, (bundle / "index.html").as_uri())
     assert problems == []

@@ -5,7 +5,7 @@ real browser it requests nothing from another origin and sets no cookie and no s
 import shutil
 
 import pytest
-from browser_checks import load_recording_requests, privacy_problems
+from browser_checks import privacy_problems
 from checks import inline_code_problems, security_header_problems
 from conftest import SITE_PAGES, parse
 from pages_server import serve
@@ -23,12 +23,12 @@ def test_no_page_has_scripts_or_inline_styles(pages):
 
 
 @pytest.mark.parametrize("path", SITE_PAGES)
-def test_loading_a_page_stays_on_the_site_and_stores_nothing(context, site_url, path):
+def test_loading_a_page_stays_on_the_site_and_stores_nothing(context, recorded_page, site_url, path):
     errors = []
     context.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page, requests = load_recording_requests(context, f"{site_url}/{path}")
-    assert len(requests) >= 2, "expected at least the page and its stylesheet"
-    assert privacy_problems(context, page, requests, site_url) == []
+    recorded_page.goto(f"{site_url}/{path}")
+    assert len(recorded_page.requests) >= 2, "expected at least the page and its stylesheet"
+    assert privacy_problems(recorded_page, site_url) == []
     assert errors == [], "the browser reported errors (a CSP violation, a missing file)"
 
 
@@ -52,7 +52,7 @@ def test_inline_code_check_catches_script_style_and_style_attribute(pages):
     assert len(inline_code_problems(broken)) == 3
 
 
-def test_privacy_check_catches_a_tracker(context, site, tmp_path):
+def test_privacy_check_catches_a_tracker(context, recorded_page, site, tmp_path):
     copy = shutil.copytree(site, tmp_path / "site")
     index = copy / "index.html"
     html = index.read_text("utf-8")
@@ -64,7 +64,7 @@ def test_privacy_check_catches_a_tracker(context, site, tmp_path):
     errors = []
     context.on("console", lambda message: message.type == "error" and errors.append(message.text))
     with serve(copy, "") as url:
-        page, requests = load_recording_requests(context, f"{url}/index.html")
-        found = " ".join(privacy_problems(context, page, requests, url))
+        recorded_page.goto(f"{url}/index.html")
+        found = " ".join(privacy_problems(recorded_page, url))
     assert "https://tracker.example/pixel.gif" in found and "cookies" in found and "web storage" in found
     assert any("404" in e for e in errors)
