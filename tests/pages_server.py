@@ -101,8 +101,8 @@ class Crawl:
     def on_site(self, url):
         return url == self.public_host or url.startswith(self.public_host + "/")
 
-    def run(self, start=None):
-        queue = [start or self.public_url + "/"]
+    def run(self):
+        queue = [self.public_url + "/"]
         while queue:
             url = queue.pop()
             if url in self.status:
