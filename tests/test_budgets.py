@@ -23,6 +23,11 @@ def weigh(site, path):
     return page_weight(site, path, parse((site / path).read_text("utf-8")))
 
 
+def declares_inline_icon(soup):
+    icon = soup.find("link", rel="icon")
+    return icon is not None and icon.get("href", "").startswith("data:")
+
+
 def budget_problems(weight):
     problems = []
     if weight["gzip_bytes"] > PAGE_GZIP_BYTES:
@@ -44,8 +49,13 @@ def test_page_is_within_its_budgets(built, path):
 
 @pytest.mark.parametrize("path", SITE_PAGES)
 def test_page_declares_its_icon_so_browsers_do_not_fetch_a_missing_favicon(built, path):
-    icon = built[2][path].find("link", rel="icon")
-    assert icon is not None and icon.get("href", "").startswith("data:")
+    assert declares_inline_icon(built[2][path])
+
+
+def test_icon_check_catches_a_page_without_one(pages):
+    broken = parse(str(pages["index.html"]))
+    broken.find("link", rel="icon").decompose()
+    assert not declares_inline_icon(broken)
 
 
 def test_no_javascript_or_font_files_are_shipped(built):

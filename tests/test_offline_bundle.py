@@ -128,12 +128,21 @@ def test_whole_site_opens_from_disk_with_the_stylesheet_and_no_network(recorded_
     assert [u for u in recorded_page.requests if not u.startswith(("file://", "data:"))] == []
 
 
+WEB_LINK_MARKS = """[...document.querySelectorAll('main a[href^="https:"]')]
+    .map(a => getComputedStyle(a, '::after').content)"""
+
+
 def test_web_links_are_marked_visibly_as_needing_internet(recorded_page, bundle, bundle_pages):
     assert "needs internet" in bundle_pages["index.html"].find("footer").get_text()
     recorded_page.goto((bundle / "ketamine-therapy-for-chronic-pain.html").as_uri())
-    marks = recorded_page.evaluate("""[...document.querySelectorAll('main a[href^="https:"]')]
-        .map(a => getComputedStyle(a, '::after').content)""")
+    marks = recorded_page.evaluate(WEB_LINK_MARKS)
     assert marks and set(marks) == {'" (needs internet)"'}
+
+
+def test_mark_check_catches_a_page_without_the_offline_marking(recorded_page, bundle):
+    recorded_page.goto((bundle / "ketamine-therapy-for-chronic-pain.html").as_uri())
+    recorded_page.evaluate("document.body.classList.remove('offline')")
+    assert '" (needs internet)"' not in recorded_page.evaluate(WEB_LINK_MARKS)
 
 
 def test_print_edition_loads_with_no_request_but_itself(recorded_page, dist):
