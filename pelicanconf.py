@@ -111,7 +111,6 @@ SOURCE_DOMAINS = (
     "nice.org.uk",
     "nhs.uk",
     "who.int",
-    "asra.com",
 )
 
 

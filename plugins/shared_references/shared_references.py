@@ -49,6 +49,7 @@ class SharedReferencesPreprocessor(Preprocessor):
 
 class OneBacklinkTreeprocessor(Treeprocessor):
     def run(self, root):
+        marks = {sup.get("id"): sup for sup in root.iter("sup") if sup.get("id")}
         for footnotes in root.iter("div"):
             if "footnote" not in footnotes.get("class", "").split():
                 continue
@@ -56,6 +57,10 @@ class OneBacklinkTreeprocessor(Treeprocessor):
                 backlinks = [a for a in paragraph if a.tag == "a" and a.get("class") == "footnote-backref"]
                 for extra in backlinks[1:]:
                     paragraph.remove(extra)
+                    # Nothing links to that citation mark any more: its id is dead weight.
+                    mark = marks.get(extra.get("href", "").lstrip("#"))
+                    if mark is not None:
+                        del mark.attrib["id"]
 
 
 class SharedReferencesExtension(Extension):
