@@ -4,7 +4,6 @@ Each site-wide decision lives here once; templates, plugins and tests read it fr
 """
 
 import datetime
-import re
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -67,12 +66,9 @@ AUTHOR_FEED_RSS = None
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["content_rules", "shared_references", "accessible_tables", "page_structure"]
 
-# Abbreviations are defined once, in Markdown's own "*[ABBR]: meaning" syntax,
-# and marked up as <abbr> on every page.
-ABBREVIATIONS_FILE = HERE / "content" / "abbreviations.md"
-ABBREVIATIONS = dict(
-    re.findall(r"^\*\[([^\]]+)\]:\s*(.+?)\s*$", ABBREVIATIONS_FILE.read_text("utf-8"), re.M)
-)
+# Abbreviations are defined once, in Markdown's own "*[ABBR]: meaning" syntax, and marked
+# up as <abbr> on every page (the shared_references plugin reads them into the abbr extension).
+ABBREVIATIONS_FILE = "abbreviations.md"  # in the content folder (PATH)
 
 FOOTNOTE_PLACE_MARKER = "///References///"
 
@@ -85,7 +81,7 @@ MARKDOWN = {
         "markdown.extensions.md_in_html": {},
         "markdown.extensions.admonition": {},
         "markdown.extensions.smarty": {},
-        "markdown.extensions.abbr": {"glossary": ABBREVIATIONS},
+        "markdown.extensions.abbr": {},
         "markdown.extensions.footnotes": {
             "PLACE_MARKER": FOOTNOTE_PLACE_MARKER,
             "SEPARATOR": "-",
@@ -139,9 +135,39 @@ def long_date(value):
 
 
 JINJA_FILTERS = {"long_date": long_date}
+# Every value a template prints is escaped, unless marked safe: only rendered content is.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+
+# The content schema: what the metadata of each kind of file must and may say. content_rules
+# enforces it in every build, with one line per problem; README lists it for editors.
+CONTENT_SCHEMA = {
+    "article": {
+        "required": ("title", "date", "modified", "reviewed", "next_review", "slug", "summary"),
+        "optional": ("menu_label",),
+    },
+    "page": {
+        "required": ("title", "date", "slug", "summary", "menu_order"),
+        "optional": ("modified", "reviewed", "next_review", "menu_label", "status", "save_as"),
+    },
+}
+# What each value must look like: (regular expression for the whole value, as told to an editor).
+METADATA_FORMATS = {
+    "title": (r"[^\n]{1,90}", "at most 90 characters"),
+    "menu_label": (r"[^\n]{1,30}", "at most 30 characters"),
+    "summary": (r"[^\n]{20,200}", "20 to 200 characters: one or two sentences"),
+    "slug": (r"[a-z0-9]+(?:-[a-z0-9]+)*", "lower-case letters, digits and single hyphens, like 'my-page'"),
+    "menu_order": (r"[0-9]{1,3}", "a whole number: the page's place in the menu"),
+    "status": (r"hidden", "'hidden' (left out of the menu), or no Status line"),
+    # Only a page of its own at the site root: never index.html, a folder, or another site.
+    "save_as": (r"(?!index\.html$)[a-z0-9]+(?:-[a-z0-9]+)*\.html", "a file name at the site root, like '404.html'"),
+    **{key: (r"[0-9]{4}-[0-9]{2}-[0-9]{2}", "a date written YYYY-MM-DD")
+       for key in ("date", "modified", "reviewed", "next_review")},
+}
+# The largest Markdown file accepted: far above any real page, far below one that stalls a build.
+MAX_SOURCE_BYTES = 200_000
 
 # Every citation is written once, here, and pulled into the pages that cite it.
-REFERENCES_FILE = HERE / "content" / "references.md"
+REFERENCES_FILE = "references.md"  # in the content folder (PATH)
 
 # Where readers report a mistake; publishconf.py points it at the repository's issues.
 REPORT_MISTAKE_URL = None

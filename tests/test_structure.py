@@ -7,7 +7,7 @@ from checks import heading_problems, metadata_problems, outline, permalink_probl
 from conftest import ROOT, SITE_PAGES, parse
 
 from pelicanconf import long_date
-from plugins.content_rules.content_rules import markdown_metadata
+from plugins.content_rules.sources import parse_metadata
 
 ARTICLE_SOURCE = "ketamine-therapy-for-chronic-pain.md"
 
@@ -38,7 +38,7 @@ def test_article_shows_contents_review_dates_and_safety_notes(article):
     assert contents == [f"#{h['id']}" for h in article.select(".prose h2")]
     dates = article.select_one(".review-dates")
     assert "Last reviewed" in dates.get_text() and "Next review due" in dates.get_text()
-    metadata = markdown_metadata((ROOT / "content" / "articles" / ARTICLE_SOURCE).read_text("utf-8"))
+    metadata = dict(parse_metadata((ROOT / "content" / "articles" / ARTICLE_SOURCE).read_text("utf-8"))[0])
     shown = [(t["datetime"], t.get_text()) for t in dates.find_all("time")]
     assert shown == [(metadata[key], long_date(metadata[key])) for key in ("reviewed", "next_review")]
     notes = " ".join(aside.get_text(" ", strip=True) for aside in article.select("aside.callout"))

@@ -1,43 +1,57 @@
 """Content rules Pelican does not enforce itself, checked while the site builds so an
 editor sees them in `make html`, not only in `make test`.
 
-Problems are reported one line each, "file: problem", and the build stops with exit
-status 1 before anything is written. It stops with SystemExit rather than a logged
-error, because Pelican prints a Python traceback after any fatal log message, and the
-one line an editor needs gets lost in it.
+Problems are reported one line each, "error: content/file.md: problem", and the build stops
+with exit status 1 before anything is written. It stops with SystemExit rather than a logged
+error, because Pelican prints a Python traceback after any fatal log message, and the one
+line an editor needs gets lost in it. Any warning Pelican itself logs is turned into such a
+line too, so a build never ends in a traceback.
 
-- Before Pelican reads the files: UTF-8, a title, well-formed dates, a menu position for
-  pages, alt text on Markdown images, and no drafts (Pelican would publish a draft at drafts/<slug>.html).
-- As each page is rendered: links to files and sections that exist, https only, sources
-  only on the allow-list (SOURCE_DOMAINS), no skipped heading levels, alt text on images,
+- At start-up: the shared references and abbreviations (sources.py).
+- Before Pelican reads the files: what is in content/ (no symlinks, nothing unreadable or
+  unpublished), each file's encoding and characters, its metadata against CONTENT_SCHEMA
+  (pelicanconf.py), and no page-level references or abbreviations (sources.py).
+- As each page is rendered: the HTML and URL policy (html_policy.py), links to files and
+  sections that exist inside content/, no skipped heading levels, tables that rendered,
   and every citation found in the shared references.
 - Once all pages are read: no two files with the same output address.
+
+Review dates are enforced here too: a page past its Next_review gets `review_overdue`, which
+the theme shows, and the build prints one "notice:" line for it (not an error: the page is
+still worth reading, and says it is due).
 """
 
 import datetime
+import logging
 import os
 import re
+import sys
 from collections import defaultdict
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import lxml.html
 from pelican import signals
 from pelican.contents import Article, Page
 
-DATE_FIELDS = ("date", "modified", "reviewed", "next_review")
+from . import sources
+from .html_policy import host_allowed, html_problems  # noqa: F401 (host_allowed: used by the tests)
+
 INTRASITE = re.compile(r"^\{(?:filename|static)\}([^#?]*)(?:#(.*))?$")
 UNRESOLVED_CITATION = re.compile(r"\[\^([^\]]+)\]")
-IMAGE_WITHOUT_ALT = re.compile(r"!\[\s*\]\(\s*([^)\s]*)")
 
 problems = []  # "file: problem" lines, reported together
 # (linking file, target file, fragment) for links into other pages, checked once every page
 # is read. Links within a page are checked at once, so no page's ids are kept in memory.
 fragment_links = []
+content_parent = Path.cwd()  # paths are shown from here: "content/pages/x.md"
+
+
+def shown(path):
+    return os.path.relpath(path, content_parent)
 
 
 def report(path, problem):
-    problems.append(f"{os.path.relpath(path)}: {problem}")
+    problems.append(f"{shown(path)}: {problem}")
 
 
 def stop_if_problems():
@@ -48,59 +62,52 @@ def stop_if_problems():
                          + f"\nThe build stopped: {len(found)} content problem(s). Nothing was written.")
 
 
-def host_allowed(url, domains):
-    """Is the URL's host one of `domains` (SOURCE_DOMAINS) or a subdomain of one?"""
-    host = urlsplit(url).hostname or ""
-    return any(host == domain or host.endswith("." + domain) for domain in domains)
+def build_date():
+    """Today, or BUILD_DATE (YYYY-MM-DD) to see how the site will build on another day."""
+    value = os.environ.get("BUILD_DATE")
+    return datetime.date.fromisoformat(value) if value else datetime.date.today()
+
+
+class OneLineErrors(logging.Handler):
+    """Any warning Pelican logs (a template error, a file it could not process) stops the build
+    as one 'error:' line, before Pelican's own handler prints a traceback."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+
+    def emit(self, record):
+        message = " ".join(record.getMessage().split())
+        raise SystemExit(f"error: {message}\nThe build stopped.")
+
+
+# At start-up.
+
+def check_shared_files(pelican):
+    global content_parent
+    settings = pelican.settings
+    content_parent = Path(settings["PATH"]).resolve().parent
+    root_logger = logging.getLogger()
+    if not any(isinstance(h, OneLineErrors) for h in root_logger.handlers):
+        root_logger.handlers.insert(0, OneLineErrors())
+    for path, problem in sources.shared_files_problems(settings):
+        report(path, problem)
+    stop_if_problems()
 
 
 # Before Pelican reads the files.
 
-def markdown_metadata(text):
-    """{lowercased key: value} from a Markdown file's header lines (up to the first blank line)."""
-    metadata = {}
-    for line in text.splitlines():
-        if not line.strip():
-            break
-        key, colon, value = line.partition(":")
-        if colon and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", key.strip()):
-            metadata[key.strip().lower()] = value.strip()
-    return metadata
-
-
-def check_source(path, is_page, settings):
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        return report(path, f"is not UTF-8 text (byte 0x{raw[error.start]:02x} at position {error.start}); "
-                            "save it with UTF-8 encoding")
-    metadata = markdown_metadata(text)
-    if not metadata.get("title"):
-        report(path, "has no 'Title:' line in its metadata")
-    for field in DATE_FIELDS:
-        if field in metadata:
-            try:
-                datetime.datetime.fromisoformat(metadata[field])
-            except ValueError:
-                report(path, f"'{field.capitalize()}: {metadata[field]}' is not a date; write it as YYYY-MM-DD")
-    order_by = settings.get("PAGE_ORDER_BY")
-    if is_page and order_by and not metadata.get(order_by, "").isdigit():
-        report(path, f"has no '{order_by.capitalize()}:' (a whole number: its place in the site menu)")
-    for image in IMAGE_WITHOUT_ALT.findall(text):  # Pelican itself only warns, mid-read
-        report(path, f"image '{image}' has no alt text: describe it, e.g. ![Bar chart of ...]({image})")
-    if metadata.get("status", "").lower() == "draft":
-        report(path, "is marked 'Status: draft', and Pelican would still publish it (at drafts/); "
-                     "keep unfinished pages out of content/ until they are ready")
-
-
 def check_sources(pelican):
     settings = pelican.settings
+    for path, problem in sources.tree_problems(settings):
+        report(path, problem)
+    stop_if_problems()  # an unreadable or linked file is not worth reading further
+    today = build_date()
     root = Path(settings["PATH"])
     for kind, folders in (("article", settings["ARTICLE_PATHS"]), ("page", settings["PAGE_PATHS"])):
         for folder in folders:
             for path in sorted((root / folder).rglob("*.md")):
-                check_source(path, kind == "page", settings)
+                for problem in sources.source_problems(path, kind, settings, today):
+                    report(path, problem)
     stop_if_problems()
 
 
@@ -113,30 +120,23 @@ def page_ids(root):
 
 def check_links(content, root):
     source_dir = os.path.dirname(content.source_path)
-    allowed = content.settings["SOURCE_DOMAINS"]
+    content_root = os.path.abspath(content.settings["PATH"])
     own_ids = page_ids(root)
     for tag in root.iter("a", "img"):
-        target = tag.get("href") if tag.tag == "a" else tag.get("src")
-        if not target:
-            continue
+        target = ((tag.get("href") if tag.tag == "a" else tag.get("src")) or "").strip()
         intrasite = INTRASITE.match(target)
         if intrasite:
             path, fragment = intrasite.groups()
-            base = content.settings["PATH"] if path.startswith("/") else source_dir
+            base = content_root if path.startswith("/") else source_dir
             linked = os.path.normpath(os.path.join(base, path.lstrip("/")))
-            if not os.path.isfile(linked):
+            if os.path.commonpath([content_root, os.path.abspath(linked)]) != content_root:
+                yield f"link to '{path}' points outside content/"
+            elif not os.path.isfile(linked):
                 yield f"link to '{path}': there is no such file"
             elif fragment:
                 fragment_links.append((content.source_path, linked, fragment))
         elif target.startswith("#") and target[1:] not in own_ids:
             yield f"link to '{target}': this page has no section with that id"
-        elif target.startswith("http://"):
-            yield f"link to '{target}' is not https"
-        elif target.startswith("https://") and not host_allowed(target, allowed):
-            host = urlsplit(target).hostname
-            yield (f"link to '{target}': {host} is not an allowed source "
-                   "(SOURCE_DOMAINS in pelicanconf.py: research and official bodies only, "
-                   "no clinics or businesses)")
 
 
 def check_headings(content, root):
@@ -151,19 +151,27 @@ def check_headings(content, root):
         previous = level
 
 
-def check_images(content, root):
-    for image in root.iter("img"):
-        if not (image.get("alt") or "").strip():
-            source = image.get("src")
-            yield f"image '{source}' has no alt text: describe it, e.g. ![Bar chart of ...]({source})"
+def check_tables(content, root):
+    for paragraph in root.iter("p"):
+        text = " ".join(paragraph.text_content().split())
+        if text.startswith("|") and text.count("|") > 2:
+            yield (f"a table did not render ('{text[:30]}...'): a table needs a header row, "
+                   "then a line like |---|---|, then its rows")
 
 
 def check_citations(content, root):
-    for label in dict.fromkeys(UNRESOLVED_CITATION.findall(root.text_content())):
+    text = " ".join(root.xpath(".//text()[not(ancestor::code) and not(ancestor::pre)]", smart_strings=False))
+    for label in dict.fromkeys(UNRESOLVED_CITATION.findall(text)):
         yield f"cites [^{label}], which is not in the shared references (content/references.md)"
 
 
-RULES = (check_links, check_headings, check_images, check_citations)
+def check_html(content, root):
+    domains = content.settings["SOURCE_DOMAINS"]
+    yield from html_problems(content._content, domains)
+    yield from html_problems(content.metadata.get("summary") or "", domains)
+
+
+RULES = (check_html, check_links, check_headings, check_tables, check_citations)
 
 
 def check_content(content):
@@ -173,9 +181,18 @@ def check_content(content):
     for rule in RULES:
         for problem in rule(content, root):
             report(content.source_path, problem)
+    next_review = content.metadata.get("next_review")
+    content.review_overdue = bool(next_review) and datetime.date.fromisoformat(next_review) < build_date()
+    if content.review_overdue:
+        print(f"notice: {shown(content.source_path)}: its review was due on {next_review}; "
+              "the page says so until it is reviewed", file=sys.stderr)
 
 
 # Once all pages are read.
+
+def stop_after_reading(generator):
+    stop_if_problems()
+
 
 def check_site(generators):
     contents = [content for generator in generators
@@ -187,19 +204,26 @@ def check_site(generators):
            for target in targets}
     for source, target, fragment in fragment_links:
         if target in ids and fragment not in ids[target]:
-            report(source, f"link to '#{fragment}': {os.path.relpath(target)} has no section with that id")
+            report(source, f"link to '#{fragment}': {shown(target)} has no section with that id")
     sources_by_address = defaultdict(list)
+    settings = generators[0].settings
+    for address in (settings["INDEX_SAVE_AS"], *settings.get("TEMPLATE_PAGES", {}).values()):
+        sources_by_address[address].append(None)  # written by the site itself
     for content in contents:
-        sources_by_address[content.save_as].append(os.path.relpath(content.source_path))
-    for address, sources in sources_by_address.items():
-        if len(sources) > 1:
-            report(sources[-1], f"has the same address ({address}) as {', '.join(sources[:-1])}: give it its own Slug")
+        sources_by_address[content.save_as].append(content.source_path)
+    for address, owners in sources_by_address.items():
+        if len(owners) > 1:
+            others = ", ".join(shown(owner) if owner else "the site's own file" for owner in owners[:-1])
+            report(owners[-1], f"has the same address ({address}) as {others}: give it its own Slug")
     fragment_links.clear()
     stop_if_problems()
 
 
 def register():
+    signals.initialized.connect(check_shared_files)
     # get_generators comes at the start of every build, devserver's rebuilds included.
     signals.get_generators.connect(check_sources)
     signals.content_object_init.connect(check_content)
+    # Pages are read after articles, and before Pelican looks for the files they link to.
+    signals.page_generator_finalized.connect(stop_after_reading)
     signals.all_generators_finalized.connect(check_site)

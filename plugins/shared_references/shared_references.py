@@ -1,5 +1,7 @@
 """Cite sources from one shared list: `[^label]` in any page pulls in the matching
-`[^label]: full citation` from REFERENCES_FILE, so each citation is written once.
+`[^label]: full citation` from REFERENCES_FILE, so each citation is written once. The
+abbreviations in ABBREVIATIONS_FILE are shared the same way, through Markdown's abbr extension.
+(content_rules checks both files first, and reports their mistakes one line each.)
 
 It also keeps one back-link per reference: Python-Markdown adds one for every time a
 source is cited, and a row of 25 identical "back" links is noise to a screen reader.
@@ -10,6 +12,7 @@ content_rules plugin reports with the page's file name.
 """
 
 import re
+from pathlib import Path
 
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
@@ -18,6 +21,7 @@ from pelican import signals
 
 DEFINITION = re.compile(r"^\[\^([^\]]+)\]:")
 REFERENCE = re.compile(r"\[\^([^\]]+)\](?!:)")
+ABBREVIATION = re.compile(r"^\*\[([^\]]+)\]:(.*)$")
 
 
 def read_definitions(path):
@@ -75,9 +79,18 @@ class SharedReferencesExtension(Extension):
         md.treeprocessors.register(OneBacklinkTreeprocessor(md), "one_backlink", 14)
 
 
+def read_abbreviations(path):
+    """{abbreviation: meaning} from a file of Markdown abbreviation definitions."""
+    return {match[1]: match[2].strip() for line in path.read_text("utf-8").splitlines()
+            if (match := ABBREVIATION.match(line))}
+
+
 def add_extension(pelican):
-    definitions = read_definitions(pelican.settings["REFERENCES_FILE"])
-    pelican.settings["MARKDOWN"].setdefault("extensions", []).append(SharedReferencesExtension(definitions))
+    settings = pelican.settings
+    definitions = read_definitions(Path(settings["PATH"], settings["REFERENCES_FILE"]))
+    settings["MARKDOWN"].setdefault("extensions", []).append(SharedReferencesExtension(definitions))
+    abbr = settings["MARKDOWN"].setdefault("extension_configs", {}).setdefault("markdown.extensions.abbr", {})
+    abbr["glossary"] = read_abbreviations(Path(settings["PATH"], settings["ABBREVIATIONS_FILE"]))
 
 
 def register():
