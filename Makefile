@@ -8,13 +8,9 @@ NODE_TOOLS := node_modules/.installed
 PELICAN := $(BIN)/pelican
 CONTENT := content
 OUTPUT := output
-STAGE := .build-staging
-OFFLINE_STAGE := .build-offline
 DIST := dist
 REPORTS := reports/lighthouse
 PORT ?= 8000
-# Wide log lines, so a file name in an error message is never split across lines.
-export COLUMNS ?= 160
 
 .PHONY: html publish offline serve devserver test audit bench clean help
 
@@ -43,31 +39,22 @@ $(NODE_TOOLS): package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
-# $(1) is the settings file. Pelican builds into a staging folder, which replaces
-# $(OUTPUT)/ only when the build succeeded: a failed build leaves the last good site.
-define build_site
-	rm -rf $(STAGE)
-	$(PELICAN) $(CONTENT) --settings $(1) --output $(STAGE) --fatal warnings
-	rm -rf $(OUTPUT).old
-	if [ -d $(OUTPUT) ]; then mv $(OUTPUT) $(OUTPUT).old; fi
-	mv $(STAGE) $(OUTPUT)
-	rm -rf $(OUTPUT).old
-endef
-
+# scripts/build.py runs Pelican into a private staging folder and swaps it in only when the
+# build succeeded, under a lock: a failed, interrupted or concurrent build never leaves a
+# missing or half-written site. Paths are passed as arguments, never pasted into shell code.
 html: $(INSTALLED)
-	$(call build_site,pelicanconf.py)
+	$(BIN)/python scripts/build.py pelicanconf.py "$(OUTPUT)" "$(CONTENT)"
 
+# SITEURL comes from the environment (or make's command line, which make also exports);
+# publishconf.py checks it.
 publish: $(INSTALLED)
-	@test -n "$(SITEURL)" || { echo "error: SITEURL is not set. Run: SITEURL=https://USER.github.io/REPO make publish"; exit 1; }
-	$(call build_site,publishconf.py)
+	@test -n "$$SITEURL" || { echo "error: SITEURL is not set. Run: SITEURL=https://USER.github.io/REPO make publish"; exit 1; }
+	$(BIN)/python scripts/build.py publishconf.py "$(OUTPUT)" "$(CONTENT)"
 
-# The offline bundle: built in its own staging folder, packaged into $(DIST)/ (each file
-# replaced only when complete); output/ is left alone.
+# The offline bundle and print edition: built in a private folder, packaged into $(DIST)/
+# (each file replaced only when complete); output/ is left alone.
 offline: $(INSTALLED)
-	rm -rf $(OFFLINE_STAGE)
-	$(PELICAN) $(CONTENT) --settings offlineconf.py --output $(OFFLINE_STAGE) --fatal warnings
-	$(BIN)/python packaging/offline.py $(OFFLINE_STAGE) $(DIST)
-	rm -rf $(OFFLINE_STAGE)
+	$(BIN)/python packaging/offline.py "$(DIST)" "$(CONTENT)"
 
 serve: html
 	$(PELICAN) --listen --bind 127.0.0.1 --port $(PORT) -o $(OUTPUT) -s pelicanconf.py
@@ -92,4 +79,4 @@ bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench.py
 
 clean:
-	rm -rf $(OUTPUT) $(STAGE) $(OFFLINE_STAGE) $(DIST) reports cache .pytest_cache
+	rm -rf $(OUTPUT) .$(OUTPUT).* $(DIST) reports cache .pytest_cache

@@ -13,9 +13,26 @@ sys.path.append(os.path.dirname(os.path.abspath(__file__)))
 from pelicanconf import *  # noqa: E402,F403
 from pelicanconf import PLUGINS, TEMPLATE_PAGES  # noqa: E402
 
-SITEURL = os.environ.get("SITEURL", "").rstrip("/")
-if not SITEURL.startswith("https://"):
-    sys.exit("publishconf.py: SITEURL must be the site's https address, e.g. SITEURL=https://USER.github.io/REPO")
+
+def checked_siteurl(value):
+    """The site's address, or stop with one line: an https URL with a host and at most a path.
+    It is written into every page and the feed, so nothing that could break out of them."""
+    parts = urlsplit(value)
+    problem = (
+        "it must start with https://" if parts.scheme != "https" else
+        "it has no host" if not parts.hostname else
+        "it has a user name or password ('@')" if "@" in parts.netloc else
+        "it has a query or fragment ('?' or '#')" if "?" in value or "#" in value else
+        "it has spaces, quotes or other characters not allowed in a URL"
+        if re.search(r"[^A-Za-z0-9._~:/%-]", value) else None
+    )
+    if problem:
+        sys.exit(f"error: SITEURL '{value}' is not the site's address: {problem}. "
+                 "Example: SITEURL=https://USER.github.io/REPO")
+    return value.rstrip("/")
+
+
+SITEURL = checked_siteurl(os.environ.get("SITEURL", ""))
 
 # Absolute URLs: canonical links and feeds need them, and 404.html is served at any depth.
 RELATIVE_URLS = False
@@ -29,8 +46,8 @@ PLUGINS = [*PLUGINS, "pelican.plugins.sitemap", "sitemap_dates"]
 # GitHub Pages: serve files as they are (no Jekyll). A SITEURL on a domain of its own
 # (not *.github.io) is a custom domain: write it to CNAME.
 TEMPLATE_PAGES = {**TEMPLATE_PAGES, "extra/nojekyll.txt": ".nojekyll"}
-CUSTOM_DOMAIN = urlsplit(SITEURL).hostname
-if not CUSTOM_DOMAIN.endswith(".github.io"):
+SITE_HOST = urlsplit(SITEURL).hostname
+if not SITE_HOST.endswith(".github.io"):
     TEMPLATE_PAGES["extra/CNAME.txt"] = "CNAME"
 
 # The sitemap lists pages only: not the 404 page, nor the files above.

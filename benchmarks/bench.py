@@ -2,8 +2,9 @@
 
 Generates corpora of 1, 100 and 1,000 articles from the real article (distinct titles,
 slugs and dates; the same Markdown: footnotes, abbreviations, a table, headings, links to
-the companion pages). Each copy carries its reference definitions inline, so bare Pelican,
-which has no shared-references plugin, renders the same footnotes we do. Then it times,
+the companion pages). Bare Pelican's copies carry their reference definitions inline, since it
+has no shared-references plugin (and our rules refuse a page that defines its own), so both
+render the same footnotes. Then it times,
 alternating the two in turn:
   (a) our build: our settings, theme and plugins, warnings fatal, as `make html`;
   (b) bare Pelican: its default settings and theme, on the same corpus;
@@ -38,11 +39,12 @@ def with_inline_references(text):
     return text + "\n\n" + "\n".join(definitions[label] for label in cited) + "\n"
 
 
-def make_corpus(folder, count):
+def make_corpus(folder, count, inline_references=False):
     """content/ with its pages, and `count` copies of the article, each with its own title, slug and date."""
     shutil.copytree(ROOT / "content", folder)
     (folder / "articles" / ARTICLE.name).unlink()
-    text = with_inline_references(ARTICLE.read_text("utf-8"))
+    text = ARTICLE.read_text("utf-8")
+    text = with_inline_references(text) if inline_references else text
     for number in range(1, count + 1):
         copy = re.sub(r"^Title: (.*)$", rf"Title: \1 (copy {number})", text, count=1, flags=re.M)
         copy = re.sub(r"^Slug: (.*)$", rf"Slug: \1-{number:04d}", copy, count=1, flags=re.M)
@@ -83,8 +85,9 @@ def summary(times):
 
 
 def bench(size, runs, scratch):
-    corpus = scratch / f"corpus-{size}"
+    corpus, bare_corpus = scratch / f"corpus-{size}", scratch / f"bare-corpus-{size}"
     make_corpus(corpus, size)
+    make_corpus(bare_corpus, size, inline_references=True)
     empty_settings = scratch / "bare_settings.py"  # Pelican's defaults, and its default theme
     empty_settings.write_text("")
     output = scratch / "out"
@@ -94,7 +97,7 @@ def bench(size, runs, scratch):
         order = ["ours", "bare"] if attempt % 2 == 0 else ["bare", "ours"]
         for which in order:
             shutil.rmtree(output, ignore_errors=True)
-            command = ours(corpus, output) if which == "ours" else bare(corpus, output, empty_settings)
+            command = ours(corpus, output) if which == "ours" else bare(bare_corpus, output, empty_settings)
             seconds, mib = run(command, cwd=scratch)
             timings[which].append(seconds)
             if which == "ours":
@@ -107,9 +110,11 @@ def bench(size, runs, scratch):
         shutil.rmtree(cache, ignore_errors=True)
         shutil.rmtree(output, ignore_errors=True)
         run(ours(corpus, output, *cached), cwd=scratch)  # fills the cache
-        changed.write_text(changed.read_text("utf-8") + f"\nA change for rebuild {attempt}.\n", "utf-8")
+        changed.write_text(changed.read_text("utf-8").replace(
+            "\n## References", f"\nA change for rebuild {attempt}.\n\n## References"), "utf-8")
         rebuilds.append(run(ours(corpus, output, *cached), cwd=scratch)[0])
     shutil.rmtree(corpus)
+    shutil.rmtree(bare_corpus)
     ours_median = statistics.median(timings["ours"])
     return {
         "N": size,

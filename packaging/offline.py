@@ -8,13 +8,14 @@
   printing or sending by email.
 
 Ours because no maintained Pelican plugin packages a site for file:// use.
-Usage: python packaging/offline.py BUILT_SITE DIST
+Usage: python packaging/offline.py DIST [CONTENT]
 """
 
 import base64
 import datetime
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,7 +29,10 @@ from pelican.settings import DEFAULT_CONFIG
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 import pelicanconf as settings  # noqa: E402
+from scripts.build import locked, run_pelican  # noqa: E402
 
+# Files being written into dist/ are named so, and an interrupted run's are removed by the next.
+PARTIAL = ".partial-"
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest time a zip entry can hold
 
 
@@ -144,22 +148,18 @@ def print_edition(site, built):
 
 def replace_atomically(path, data):
     """Write beside `path`, then rename over it: a failed run never leaves half a file."""
-    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as temporary:
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=PARTIAL, delete=False) as temporary:
         temporary.write(data)
     os.replace(temporary.name, path)
     os.chmod(path, 0o644)
 
 
-def main(site, dist):
-    site, dist = Path(site), Path(dist)
-    if not (site / "index.html").is_file():
-        sys.exit(f"packaging/offline.py: {site}/index.html not found: build the offline site first (make offline)")
-    dist.mkdir(parents=True, exist_ok=True)
+def package(site, dist):
     built, revision = source_time(), source_revision()
     zip_path = dist / f"{settings.SITE_SLUG}-offline.zip"
     print_path = dist / f"{settings.SITE_SLUG}-print.html"
     print_html = print_edition(site, built).encode("utf-8")
-    with tempfile.TemporaryDirectory(dir=dist) as scratch:
+    with tempfile.TemporaryDirectory(dir=dist, prefix=PARTIAL) as scratch:
         write_zip(site, Path(scratch) / "bundle.zip", built, revision, print_html)
         replace_atomically(zip_path, (Path(scratch) / "bundle.zip").read_bytes())
     replace_atomically(print_path, print_html)
@@ -167,5 +167,19 @@ def main(site, dist):
         print(f"{path}  {path.stat().st_size / 1024:.1f} KiB")
 
 
+def main(dist, content=None):
+    """Build the offline edition in a private folder and package it into `dist`."""
+    dist = Path(dist).absolute()
+    dist.mkdir(parents=True, exist_ok=True)
+    with locked(dist), tempfile.TemporaryDirectory(prefix="offline-site-") as site:
+        for leftover in dist.glob(f"{PARTIAL}*"):  # from a run that was interrupted
+            shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
+        if run_pelican("offlineconf.py", site, content).returncode != 0:
+            sys.exit(f"The offline build failed; {dist}/ was left as it was.")
+        package(Path(site), dist)
+
+
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    if len(sys.argv) not in (2, 3):
+        sys.exit("usage: python packaging/offline.py DIST [CONTENT]")
+    main(*sys.argv[1:])

@@ -3,13 +3,14 @@
 import hashlib
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from pages_server import serve
 from prerequisites import CHROMIUM_ARGS, find_chromium
+
+from scripts.build import run_pelican
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE_PAGE = "ketamine-therapy-for-chronic-pain.html"
@@ -26,18 +27,15 @@ PUBLISHED_SITEURL = os.environ.get("SITEURL", "").rstrip("/") if PUBLISHED_OUTPU
 
 def build_site(output, settings="pelicanconf.py", content=ROOT / "content", env=None, theme=None):
     """Run Pelican as `make html` does (warnings are fatal); return the finished process."""
-    return subprocess.run(
-        [sys.executable, "-m", "pelican", str(content), "--settings", str(ROOT / settings),
-         "--output", str(output), "--fatal", "warnings", *(["--theme-path", str(theme)] if theme else [])],
-        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "COLUMNS": "200", **(env or {})},
-    )
+    return run_pelican(settings, output, content, env=env, capture=True,
+                       extra=["--theme-path", str(theme)] if theme else [])
 
 
 def run_make(target, **variables):
     """Run a Makefile target as a maintainer would, with VAR=value overrides."""
     return subprocess.run(
         ["make", "--no-print-directory", target, *(f"{name}={value}" for name, value in variables.items())],
-        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"},
+        cwd=ROOT, capture_output=True, text=True,
     )
 
 

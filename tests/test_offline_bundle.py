@@ -19,7 +19,7 @@ PRINT_NAME = f"{SITE_SLUG}-print.html"
 
 def make_offline(dist):
     """Run `make offline` into `dist`; return what it printed."""
-    result = run_make("offline", DIST=dist, OFFLINE_STAGE=dist.parent / f"{dist.name}-stage")
+    result = run_make("offline", DIST=dist)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
 

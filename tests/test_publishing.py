@@ -1,6 +1,7 @@
 """Promise: the site published on GitHub Pages works under a project sub-path, tells search
 engines and social sites what each page is, and is deployed by a workflow that lints clean."""
 
+import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -148,11 +149,32 @@ def test_actionlint_catches_a_broken_workflow(tmp_path):
     assert result.returncode == 1 and f"{broken}:" in result.stdout and 'property "page"' in result.stdout
 
 
-def test_deploy_has_least_privilege_and_current_official_actions():
+PINNED_ACTION = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+){0,2}$")
+
+
+def unpinned_actions(workflow):
+    """Each `uses:` that is not a full commit SHA followed by its version as a comment."""
+    uses = re.findall(r"^\s*(?:-\s*)?uses:\s*(.+?)\s*$", workflow, re.M)
+    return [action for action in uses if not PINNED_ACTION.match(action)]
+
+
+def test_every_action_is_pinned_to_a_commit_with_its_version():
+    for workflow in WORKFLOWS:
+        assert unpinned_actions(workflow.read_text()) == [], workflow.name
+
+
+def test_pin_check_catches_a_tag_and_a_sha_without_its_version():
+    workflow = (ROOT / ".github/workflows/pages.yml").read_text()
+    broken = re.sub(r"actions/checkout@\S+ # v[\d.]+", "actions/checkout@v5", workflow)
+    broken = re.sub(r"(actions/deploy-pages@[0-9a-f]{40}) # v[\d.]+", r"\1", broken)
+    assert [action.split("@")[0] for action in unpinned_actions(broken)] == ["actions/checkout", "actions/deploy-pages"]
+
+
+def test_deploy_has_least_privilege_and_the_official_pages_actions():
     workflow = (ROOT / ".github/workflows/pages.yml").read_text()
     for needed in ("contents: read", "pages: write", "id-token: write", "group: pages",
-                   "actions/upload-pages-artifact@v4", "actions/deploy-pages@v4", "make test", "make publish",
-                   "make offline", "actions/upload-artifact@v5"):
+                   "actions/upload-pages-artifact@", "actions/deploy-pages@", "make test", "make publish",
+                   "make offline", "actions/upload-artifact@"):
         assert needed in workflow, needed
     assert "write-all" not in workflow
     assert Path(ROOT / ".github/dependabot.yml").is_file()
