@@ -4,6 +4,7 @@ when a build fails. A build is a transaction: two at once, one killed, or one th
 replace the old site never leave output/ missing or half-written.
 (tests/bad_content/ holds many more kinds of mistake.)"""
 
+import logging
 import os
 import shutil
 import signal
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import PUBLISHED_SITEURL, ROOT, build_site, run_make, tree_digest
 
+from plugins.content_rules.content_rules import OneLineErrors
 from scripts import build as site_build
 
 ARTICLE = "articles/ketamine-therapy-for-chronic-pain.md"
@@ -143,3 +145,20 @@ def test_make_offline_clears_what_an_interrupted_run_left_in_dist(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert sorted(p.name for p in dist.iterdir()) == ["ketamine-chronic-pain-offline.zip",
                                                       "ketamine-chronic-pain-print.html"]
+
+
+def test_any_warning_pelican_logs_stops_the_build_as_one_line_with_its_cause():
+    logger = logging.getLogger("pelican.generators")
+    handler = OneLineErrors()
+    logger.addHandler(handler)
+    try:
+        try:
+            raise UnicodeDecodeError("utf-8", b"\xe9", 0, 1, "invalid\ncontinuation byte")
+        except UnicodeDecodeError:
+            with pytest.raises(SystemExit) as stop:
+                logger.warning("Could not process %s", "articles/x.md")
+    finally:
+        logger.removeHandler(handler)
+    assert str(stop.value).splitlines()[0] == (
+        "error: Could not process articles/x.md: UnicodeDecodeError: "
+        "'utf-8' codec can't decode byte 0xe9 in position 0: invalid continuation byte")

@@ -77,6 +77,9 @@ class OneLineErrors(logging.Handler):
 
     def emit(self, record):
         message = " ".join(record.getMessage().split())
+        error = sys.exc_info()[1]  # Pelican's "Could not process x.md" leaves out why
+        if error is not None and str(error) not in message:
+            message += f": {type(error).__name__}: {' '.join(str(error).split())}"
         raise SystemExit(f"error: {message}\nThe build stopped.")
 
 

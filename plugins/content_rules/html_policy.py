@@ -3,15 +3,16 @@ site, and links that stay in the site or go over https to an allowed source.
 
 nh3 (the binding to the Rust sanitizer ammonia) is the policy engine for elements and
 attributes: we ask it what it would remove, and report that, never cleaning silently.
-URLs get our own rules, because the sanitizer allows any relative URL, and "relative"
-includes `//clinic.example/` and backslash tricks a browser reads as another host.
+The two URLs content may carry (a link's href, an image's src) get our own rules, because the
+sanitizer allows any relative URL, and "relative" includes `//clinic.example/` and backslash
+tricks a browser reads as another host.
 """
 
 import re
 from collections import Counter
 from urllib.parse import urlsplit
 
-import lxml.html
+import lxml.etree
 import nh3
 
 # What Python-Markdown, its extensions and our plugins produce here.
@@ -28,11 +29,11 @@ ALLOWED_ATTRIBUTES = {
     "th": {"scope"},
     "ol": {"start"},
 }
-# Every attribute a browser follows or loads as a URL. Checked by url_problem on every element.
-URL_ATTRIBUTES = ("href", "src", "srcset", "action", "formaction", "poster", "data", "cite", "background",
-                  "longdesc", "usemap", "ping", "manifest", "codebase", "archive", "icon", "xlink:href")
-# Of those, what a browser loads by itself as the page opens: only files of the site's own.
-LOADED_ATTRIBUTES = {"src", "srcset", "poster", "data", "background", "manifest", "icon", "codebase", "archive"}
+# The URL attributes content may have, checked by url_problem. Any other (srcset, ping,
+# formaction, xlink:href...) is not in ALLOWED_ATTRIBUTES, so the sanitizer reports it.
+URL_ATTRIBUTES = {"a": "href", "img": "src"}
+URL_BEARING = "//a[@href] | //img[@src]"
+PARSER = lxml.etree.HTMLParser()
 # Pelican's own link forms: a wrong target stops the build (checked in content_rules).
 INTRASITE = re.compile(r"^\{(filename|static|index)\}")
 SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
@@ -74,56 +75,69 @@ def url_problem(url, domains):
     return None
 
 
-def urls_of(element, attribute):
-    value = element.get(attribute) or ""
-    if attribute == "srcset":  # "a.png 1x, b.png 2x"
-        return [candidate.split()[0] for candidate in value.split(",") if candidate.split()]
-    return [value]
+def is_checked_url(element, name):
+    return URL_ATTRIBUTES.get(element.tag) == name
+
+
+def attribute_count(elements):
+    return sum(len(e.attrib) - (e.tag in URL_ATTRIBUTES and e.get(URL_ATTRIBUTES[e.tag]) is not None)
+               for e in elements)
+
+
+def attributes(elements):
+    """(tag, name, value) of every attribute but the URLs url_problem checks."""
+    return Counter((e.tag, name, value) for e in elements for name, value in e.items() if not is_checked_url(e, name))
+
+
+def parse(html):
+    """The fragment's elements under one <div>: plain lxml elements, which iterate fastest."""
+    return lxml.etree.fromstring(f"<div>{html}</div>", PARSER).find("body/div")
 
 
 def html_problems(html, domains):
     """One line per thing in rendered content that the policy refuses."""
-    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    root = parse(html)
     problems = [f"HTML comment '<!--{c.text.strip()[:40]}-->' would be published: delete it"
                 for c in root.iter(lxml.etree.Comment)]
-    cleaned = lxml.html.fragment_fromstring(
-        nh3.clean(html, tags=ALLOWED_ELEMENTS, attributes=ALLOWED_ATTRIBUTES, link_rel=None,
-                  url_schemes={"https"}, strip_comments=True),
-        create_parent="div")
-    elements = [e for e in root.iter() if isinstance(e.tag, str)]
-    kept = Counter(e.tag for e in cleaned.iter() if isinstance(e.tag, str))
-    refused = Counter(e.tag for e in elements) - kept
+    cleaned = parse(nh3.clean(html, tags=ALLOWED_ELEMENTS, attributes=ALLOWED_ATTRIBUTES, link_rel=None,
+                              url_schemes={"https"}, strip_comments=True))
+    elements = list(root.iter(lxml.etree.Element))[1:]
+    kept_elements = list(cleaned.iter(lxml.etree.Element))[1:]
+    refused = Counter(e.tag for e in elements) - Counter(e.tag for e in kept_elements)
     reported = set()  # the outermost refused elements: what they hold goes with them
-    for element in elements[1:]:
-        if any(ancestor in reported for ancestor in element.iterancestors()):
-            refused[element.tag] -= 1
-        elif refused[element.tag] > 0 and element.tag not in ALLOWED_ELEMENTS:
-            refused[element.tag] -= 1
-            reported.add(element)
-            problems.append(f"<{element.tag}> is not allowed in content "
-                            "(only what Markdown writes: paragraphs, lists, links, tables...)")
-    problems += [f"<{tag}> would be removed by the sanitizer: check the HTML around it"
-                 for tag, count in sorted(refused.items()) if count > 0]
-    kept_attributes = Counter((e.tag, name, value) for e in cleaned.iter() if isinstance(e.tag, str)
-                              for name, value in e.attrib.items())
-    for element in elements[1:]:
-        if element in reported or any(ancestor in reported for ancestor in element.iterancestors()):
+    # The sanitizer only removes: walk the page only when it removed something.
+    if refused or attribute_count(elements) != attribute_count(kept_elements):
+        kept_attributes = attributes(kept_elements)
+        for element in elements:
+            if reported and any(ancestor in reported for ancestor in element.iterancestors()):
+                refused[element.tag] -= 1
+                continue
+            if refused[element.tag] > 0 and element.tag not in ALLOWED_ELEMENTS:
+                refused[element.tag] -= 1
+                reported.add(element)
+                problems.append(f"<{element.tag}> is not allowed in content "
+                                "(only what Markdown writes: paragraphs, lists, links, tables...)")
+                continue
+            for name, value in element.items():
+                if is_checked_url(element, name):
+                    continue
+                if kept_attributes[(element.tag, name, value)] > 0:
+                    kept_attributes[(element.tag, name, value)] -= 1
+                elif name == "style" and element.tag in ("th", "td"):
+                    problems.append("a table column is aligned (':---:'), which needs a style= attribute: "
+                                    "use plain '---'")
+                else:
+                    problems.append(f"<{element.tag} {name}=\"{value[:40]}\"> is not allowed: content keeps only "
+                                    "the attributes Markdown writes (no scripts, styles or event handlers)")
+        problems += [f"<{tag}> would be removed by the sanitizer: check the HTML around it"
+                     for tag, count in sorted(refused.items()) if count > 0]
+    for element in root.xpath(URL_BEARING):
+        if element in reported or (reported and any(a in reported for a in element.iterancestors())):
             continue
-        for name, value in element.attrib.items():
-            if name in URL_ATTRIBUTES:
-                continue  # url_problem's, below
-            if kept_attributes[(element.tag, name, value)] > 0:
-                kept_attributes[(element.tag, name, value)] -= 1
-            elif name == "style" and element.tag in ("th", "td"):
-                problems.append("a table column is aligned (':---:'), which needs a style= attribute: use plain '---'")
-            else:
-                problems.append(f"<{element.tag} {name}=\"{value[:40]}\"> is not allowed: "
-                                "content may not carry scripts, styles or event handlers")
-        for name in URL_ATTRIBUTES:
-            for url in urls_of(element, name) if element.get(name) is not None else ():
-                if (problem := url_problem(url, domains)) is not None:
-                    problems.append(problem)
-                elif name in LOADED_ATTRIBUTES and not INTRASITE.match(IGNORED_IN_URLS.sub("", url)):
-                    problems.append(f"'{url}' would be loaded from another site as the page opens: "
-                                    "put the file in content/ and use {static}/name")
+        url = element.get(URL_ATTRIBUTES[element.tag])
+        if (problem := url_problem(url, domains)) is not None:
+            problems.append(problem)
+        elif element.tag == "img" and not INTRASITE.match(IGNORED_IN_URLS.sub("", url)):
+            problems.append(f"image '{url}' would be loaded from another site as the page opens: "
+                            "put the file in content/ and use {static}/name")
     return list(dict.fromkeys(problems))
