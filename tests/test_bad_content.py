@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, build_site, run_make, tree_digest
 
+import pelicanconf
 from plugins.content_rules import sources
 
 CASES_DIR = Path(__file__).parent / "bad_content"
@@ -132,3 +133,12 @@ def test_a_page_past_its_next_review_says_so_and_the_build_names_it(tmp_path):
     on_time = build_site(tmp_path / "on-time", env={"BUILD_DATE": next_review})
     assert "notice:" not in on_time.stderr
     assert "due for review" not in (tmp_path / "on-time" / "ketamine-therapy-for-chronic-pain.html").read_text("utf-8")
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
+    limit = pelicanconf.MAX_SOURCE_BYTES
+    page = (ROOT / "content" / "pages" / "about.md").read_text("utf-8")
+    page += "\nMore words.\n" * (limit // 10)
+    result, _ = build_with(tmp_path, "pages/about.md", page)
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [f"error: content/pages/about.md: is {len(page.encode()):,} bytes, over the limit of {limit:,}"]

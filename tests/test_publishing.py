@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from checks import social_metadata_problems, structured_data_problems
-from conftest import ARTICLE_PAGE, EXAMPLE_SITEURL, PUBLISHED_SITEURL, ROOT, build_published_site, parse
+from conftest import ARTICLE_PAGE, EXAMPLE_SITEURL, PUBLISHED_SITEURL, ROOT, build_published_site, parse, run_make
 from pages_server import Crawl, fetch, linked_urls, serve
 from prerequisites import LINT_WORKFLOWS
 
@@ -94,6 +94,27 @@ def test_publish_without_siteurl_stops_with_a_message():
     result = subprocess.run(["make", "publish", "SITEURL="], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode != 0
     assert "SITEURL is not set" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("siteurl, problem", [
+    ("http://example.github.io/guide", "it must start with https://"),
+    ("https://", "it has no host"),
+    ("https://editor:secret@example.github.io/guide", "it has a user name or password ('@')"),
+    ("https://example.github.io/guide?x=1", "it has a query or fragment ('?' or '#')"),
+    ("https://example.github.io/guide\"><script>", "it has spaces, quotes or other characters not allowed in a URL"),
+])
+def test_publish_refuses_a_siteurl_that_is_not_a_site_address(siteurl, problem, tmp_path):
+    result = run_make("publish", SITEURL=siteurl, OUTPUT=tmp_path / "output")
+    errors = [line for line in (result.stdout + result.stderr).splitlines() if line.startswith("error:")]
+    assert result.returncode != 0 and not (tmp_path / "output").exists()
+    assert errors == [f"error: SITEURL '{siteurl}' is not the site's address: {problem}. "
+                      "Example: SITEURL=https://USER.github.io/REPO"]
+
+
+def test_a_siteurl_never_runs_as_shell_code(tmp_path):
+    marker = tmp_path / "ran"
+    result = run_make("publish", SITEURL=f'"; touch {marker}; echo "', OUTPUT=tmp_path / "output")
+    assert result.returncode != 0 and not marker.exists()
 
 
 # Search and social metadata.
