@@ -23,8 +23,8 @@ RELATIVE_URLS = True
 SITE_PUBLISHED = False
 # True only in offlineconf.py: pages say they are an offline copy, and mark web links.
 OFFLINE_EDITION = False
-# The pages of the single-file printable edition (make offline), in order.
-PRINT_EDITION_PAGES = ["ketamine-therapy-for-chronic-pain.html", "questions.html", "glossary.html"]
+# The single-file printable edition's file name: offline builds only (offlineconf.py).
+PRINT_EDITION_SAVE_AS = None
 
 PATH = "content"
 ARTICLE_PATHS = ["articles"]
@@ -64,7 +64,7 @@ AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["content_rules", "shared_references", "accessible_tables", "page_structure"]
+PLUGINS = ["content_rules", "shared_references", "accessible_tables", "page_structure", "minify_css"]
 
 # Abbreviations are defined once, in Markdown's own "*[ABBR]: meaning" syntax, and marked
 # up as <abbr> on every page (the shared_references plugin reads them into the abbr extension).

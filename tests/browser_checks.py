@@ -78,7 +78,8 @@ def privacy_problems(page, origin):
     return problems
 
 
-STYLESHEET_APPLIED = "getComputedStyle(document.documentElement).getPropertyValue('--measure').trim() === '68ch'"
+# The marker theme/static/css/site.css sets for this.
+STYLESHEET_APPLIED = "getComputedStyle(document.documentElement).getPropertyValue('--stylesheet').trim() === 'site'"
 
 
 def click_through(page, start_url):

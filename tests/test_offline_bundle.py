@@ -11,10 +11,10 @@ from browser_checks import STYLESHEET_APPLIED, axe_violations, click_through
 from checks import bundle_link_problems, vnu_errors
 from conftest import SITE_PAGES, parse, run_make
 
-from pelicanconf import PRINT_EDITION_PAGES, SITE_SLUG
+from offlineconf import PRINT_EDITION_PAGES, PRINT_EDITION_SAVE_AS, SITE_SLUG
 
 ZIP_NAME = f"{SITE_SLUG}-offline.zip"
-PRINT_NAME = f"{SITE_SLUG}-print.html"
+PRINT_NAME = PRINT_EDITION_SAVE_AS
 
 
 def make_offline(dist):

@@ -1,0 +1,1 @@
+from .minify_css import register  # noqa: F401

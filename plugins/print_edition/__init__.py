@@ -1,0 +1,1 @@
+from .print_edition import register  # noqa: F401
