@@ -3,15 +3,48 @@ references link back, every section cites, and every source is an allowed, https
 
 import re
 
-from checks import footnote_problems, section_citation_problems, source_link_problems
+from checks import footnote_problems, heading_text, is_external, problems_by_page
 from conftest import ARTICLE_PAGE, parse
 
 import pelicanconf
+from plugins.content_rules.html_policy import host_allowed
+
+
+def source_link_problems(soup, domains):
+    """Links in the page's own content go only to allow-listed sources, and every
+    reference carries an https link to one."""
+    problems = [
+        f"'{a['href']}' is not on the list of allowed source domains"
+        for a in soup.select(".prose a[href]")
+        if is_external(a["href"]) and not host_allowed(a["href"], domains)
+    ]
+    for note in soup.select(".footnote li"):
+        links = [a["href"] for a in note.find_all("a", href=True) if not a.get("class")]
+        if not any(url.startswith("https://") and host_allowed(url, domains) for url in links):
+            problems.append(f"reference '{note.get('id')}' has no https DOI, PubMed or official link")
+    return problems
+
+def section_citation_problems(soup, exempt=("References",)):
+    """Each h2 section of the page's content cites at least one reference."""
+    problems = []
+    for heading in soup.select(".prose h2"):
+        title = heading_text(heading)
+        if title in exempt:
+            continue
+        cited = False
+        for sibling in heading.find_next_siblings():
+            if sibling.name == "h2":
+                break
+            if sibling.select("a.footnote-ref"):
+                cited = True
+                break
+        if not cited:
+            problems.append(f"section '{title}' cites no reference")
+    return problems
 
 
 def test_every_citation_has_its_reference_and_every_reference_links_back(pages):
-    found = {path: p for path, soup in pages.items() if (p := footnote_problems(soup))}
-    assert found == {}
+    assert problems_by_page(pages, footnote_problems) == {}
 
 
 def test_every_section_of_the_article_cites_a_source(article):
@@ -19,8 +52,7 @@ def test_every_section_of_the_article_cites_a_source(article):
 
 
 def test_every_source_is_https_and_on_the_allow_list(pages):
-    found = {path: p for path, soup in pages.items() if (p := source_link_problems(soup, pelicanconf.SOURCE_DOMAINS))}
-    assert found == {}
+    assert problems_by_page(pages, source_link_problems, pelicanconf.SOURCE_DOMAINS) == {}
 
 
 # Blocks marked `{: .advice }` in the Markdown give advice or say what a page covers: no

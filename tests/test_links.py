@@ -1,8 +1,19 @@
 """Promise: no broken links. Every internal href and src names a file in the built site,
 every #fragment exists on its target page, and no link uses insecure http."""
 
-from checks import insecure_link_problems, link_problems
+from urllib.parse import urlsplit
+
+from checks import link_problems, problems_by_page
 from conftest import ARTICLE_PAGE, parse
+
+
+def insecure_link_problems(soup):
+    return [
+        f"'{element.get(attr)}' is not https"
+        for attr in ("href", "src")
+        for element in soup.find_all(**{attr: True})
+        if urlsplit(element[attr]).scheme in ("http", "ftp")
+    ]
 
 
 def test_every_internal_link_and_fragment_resolves(site, pages):
@@ -11,8 +22,7 @@ def test_every_internal_link_and_fragment_resolves(site, pages):
 
 
 def test_no_link_uses_insecure_http(pages):
-    found = {path: p for path, soup in pages.items() if (p := insecure_link_problems(soup))}
-    assert found == {}
+    assert problems_by_page(pages, insecure_link_problems) == {}
 
 
 # The checkers catch the faults they are for.

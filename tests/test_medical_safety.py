@@ -5,7 +5,7 @@ import re
 import unicodedata
 
 import pytest
-from checks import heading_text
+from checks import heading_text, problems_by_page
 from conftest import parse
 
 WARNING_SIGNS_ID = "when-to-get-help-after-a-session"
@@ -108,8 +108,7 @@ def warning_signs_problems(soup):
 
 
 def test_no_page_brings_back_a_corrected_mistake(pages):
-    found = {path: p for path, soup in pages.items() if (p := forbidden_phrases(soup))}
-    assert found == {}
+    assert problems_by_page(pages, forbidden_phrases) == {}
 
 
 def test_the_interaction_warning_is_as_serious_as_the_label(article):

@@ -5,16 +5,42 @@ import hashlib
 import shutil
 import zipfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from browser_checks import STYLESHEET_APPLIED, axe_violations, click_through
-from checks import bundle_link_problems, vnu_errors
+from checks import site_path, vnu_errors
 from conftest import SITE_PAGES, parse, run_make
 
 from offlineconf import PRINT_EDITION_PAGES, PRINT_EDITION_SAVE_AS, SITE_SLUG
 
 ZIP_NAME = f"{SITE_SLUG}-offline.zip"
 PRINT_NAME = PRINT_EDITION_SAVE_AS
+
+
+def bundle_link_problems(page_path, soup, bundle):
+    """In an offline bundle: every href/src is relative and names a file inside the bundle
+    (a browser on file:// does not turn a folder URL into its index.html). Only <a> may
+    point to the web, and only over https."""
+    problems = []
+    for tag in soup.find_all(href=True) + soup.find_all(src=True):
+        url = tag.get("href") or tag.get("src")
+        if url.startswith(("#", "data:", "mailto:")):
+            continue
+        if urlsplit(url).scheme or url.startswith("//"):
+            if not (tag.name == "a" and url.startswith("https://")):
+                problems.append(f"<{tag.name}> loads '{url}' from outside the bundle")
+            continue
+        if url.startswith("/"):
+            problems.append(f"'{url}' is not relative")
+            continue
+        path = site_path(page_path, url)
+        target = bundle / path
+        if path.startswith(".."):
+            problems.append(f"'{url}' points outside the bundle")
+        elif not target.is_file():
+            problems.append(f"'{url}' is {'a folder' if target.is_dir() else 'missing'}, not a file")
+    return problems
 
 
 def make_offline(dist):

@@ -2,13 +2,55 @@
 Security Policy and no-referrer; it has no script, inline style or style attribute; and in a
 real browser it requests nothing from another origin and sets no cookie and no storage."""
 
+import re
 import shutil
 
 import pytest
 from browser_checks import privacy_problems
-from checks import inline_code_problems, security_header_problems
+from checks import problems_by_page
 from conftest import SITE_PAGES, parse
 from pages_server import serve
+
+
+def content_security_policy(soup):
+    """{directive: [sources]} from the page's <meta http-equiv="Content-Security-Policy">."""
+    meta = soup.find("meta", attrs={"http-equiv": re.compile("^content-security-policy$", re.I)})
+    if not meta:
+        return {}
+    policy = {}
+    for directive in meta.get("content", "").split(";"):
+        if directive.split():
+            name, *sources = directive.split()
+            policy[name.lower()] = sources
+    return policy
+
+def security_header_problems(soup):
+    """The CSP and referrer policy every page must carry (GitHub Pages cannot send headers)."""
+    policy = content_security_policy(soup)
+    if not policy:
+        return ["no Content-Security-Policy <meta>"]
+    problems = []
+    required = {"default-src": ({"'none'"}, {"'self'"}), "object-src": ({"'none'"},),
+                "base-uri": ({"'self'"}, {"'none'"}), "form-action": ({"'none'"},)}
+    for directive, allowed in required.items():
+        if set(policy.get(directive, [])) not in allowed:
+            expected = [sorted(a) for a in allowed]
+            problems.append(f"CSP {directive} is {policy.get(directive)}, expected one of {expected}")
+    unsafe = sorted({s for sources in policy.values() for s in sources if s.startswith("'unsafe-")})
+    if unsafe:
+        problems.append(f"CSP allows {unsafe}")
+    referrer = soup.find("meta", attrs={"name": "referrer"})
+    if not referrer or referrer.get("content") != "no-referrer":
+        problems.append('no <meta name="referrer" content="no-referrer">')
+    return problems
+
+def inline_code_problems(soup):
+    """Scripts (JSON-LD data blocks excepted), <style> elements and style= attributes."""
+    problems = [f"<script> {s.get('src') or (s.string or '')[:40]!r}" for s in soup.find_all("script")
+                if s.get("type") != "application/ld+json" or s.get("src")]
+    problems += [f"<style> element: {(s.string or '')[:40]!r}" for s in soup.find_all("style")]
+    problems += [f"style= attribute on <{t.name}>" for t in soup.find_all(style=True)]
+    return problems
 
 
 def test_every_page_sets_a_strict_csp_and_no_referrer(pages, published_pages):
@@ -18,8 +60,7 @@ def test_every_page_sets_a_strict_csp_and_no_referrer(pages, published_pages):
 
 
 def test_no_page_has_scripts_or_inline_styles(pages):
-    found = {path: p for path, soup in pages.items() if (p := inline_code_problems(soup))}
-    assert found == {}
+    assert problems_by_page(pages, inline_code_problems) == {}
 
 
 @pytest.mark.parametrize("path", SITE_PAGES)

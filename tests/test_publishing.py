@@ -1,6 +1,7 @@
 """Promise: the site published on GitHub Pages works under a project sub-path, tells search
 engines and social sites what each page is, and is deployed by a workflow that lints clean."""
 
+import json
 import re
 import shutil
 import subprocess
@@ -9,13 +10,87 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from checks import social_metadata_problems, structured_data_problems
 from conftest import ARTICLE_PAGE, EXAMPLE_SITEURL, PUBLISHED_SITEURL, ROOT, build_published_site, parse, run_make
 from pages_server import Crawl, fetch, linked_urls, serve
 from prerequisites import LINT_WORKFLOWS
 
 SUB_PATH = urlsplit(PUBLISHED_SITEURL).path
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
+
+
+def social_metadata_problems(soup, page_url):
+    """Search and social tags of a published page: canonical, Open Graph, Twitter card."""
+    problems = []
+    canonical = soup.find("link", rel="canonical")
+    if not canonical or canonical.get("href") != page_url:
+        problems.append(f"<link rel='canonical'> should be {page_url}, found {canonical and canonical.get('href')}")
+    expected = {
+        ("property", "og:url"): page_url,
+        ("property", "og:title"): None,
+        ("property", "og:description"): None,
+        ("property", "og:type"): None,
+        ("property", "og:site_name"): None,
+        ("name", "twitter:card"): "summary",
+        ("name", "twitter:title"): None,
+        ("name", "twitter:description"): None,
+    }
+    for (attribute, name), value in expected.items():
+        meta = soup.find("meta", attrs={attribute: name})
+        content = meta.get("content", "").strip() if meta else ""
+        if not content or (value is not None and content != value):
+            problems.append(f"<meta {attribute}='{name}'> should be {value or 'present'}, found {content!r}")
+    return problems
+
+# schema.org properties a MedicalWebPage has (its own, WebPage's, CreativeWork's, Thing's)
+# that this site uses, and the types allowed where it uses them.
+MEDICAL_WEB_PAGE_PROPERTIES = {
+    "@context", "@type", "name", "description", "url", "inLanguage", "datePublished", "dateModified",
+    "lastReviewed", "about", "audience", "medicalAudience", "isPartOf", "citation", "headline", "reviewedBy",
+}
+
+ABOUT_TYPES = {"MedicalCondition", "Drug", "MedicalTherapy", "MedicalEntity", "Thing"}
+
+AUDIENCE_TYPES = {"Audience", "PeopleAudience", "MedicalAudience", "Patient"}
+
+CITATION_TYPES = {"CreativeWork", "ScholarlyArticle", "MedicalScholarlyArticle", "WebPage", "Legislation"}
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+def structured_data_problems(soup, page_url):
+    """The JSON-LD MedicalWebPage of a reviewed health page, checked against the page itself."""
+    blocks = soup.find_all("script", type="application/ld+json")
+    if len(blocks) != 1:
+        return [f"expected one JSON-LD block, found {len(blocks)}"]
+    try:
+        data = json.loads(blocks[0].string or "")
+    except ValueError as error:
+        return [f"JSON-LD does not parse: {error}"]
+    problems = []
+    if data.get("@context") != "https://schema.org" or data.get("@type") != "MedicalWebPage":
+        problems.append("JSON-LD is not a https://schema.org MedicalWebPage")
+    unknown = set(data) - MEDICAL_WEB_PAGE_PROPERTIES
+    if unknown:
+        problems.append(f"JSON-LD uses properties a MedicalWebPage does not have: {sorted(unknown)}")
+    if data.get("url") != page_url:
+        problems.append(f"JSON-LD url should be {page_url}")
+    shown = soup.select_one("article .review-dates time")
+    reviewed = data.get("lastReviewed", "")
+    if not ISO_DATE.match(str(reviewed)) or not shown or shown.get("datetime") != reviewed:
+        problems.append(f"JSON-LD lastReviewed {reviewed!r} is not the ISO date the page shows as last reviewed")
+    abouts = data.get("about") or []
+    if not abouts or any(item.get("@type") not in ABOUT_TYPES or not item.get("name") for item in abouts):
+        problems.append("JSON-LD about must name what the page is about, as MedicalCondition/Drug things")
+    if (data.get("audience") or {}).get("@type") not in AUDIENCE_TYPES:
+        problems.append("JSON-LD audience must be an Audience (e.g. MedicalAudience)")
+    citations = data.get("citation") or []
+    if any(item.get("@type") not in CITATION_TYPES or not item.get("name") for item in citations):
+        problems.append("every JSON-LD citation must be a named CreativeWork")
+    notes = soup.select("div.footnote li[id]")
+    cited_urls = {item.get("url") for item in citations}
+    listed_urls = {a["href"] for note in notes for a in note.find_all("a", href=re.compile("^https://"))}
+    if len(citations) != len(notes) or not cited_urls <= listed_urls:
+        problems.append(f"JSON-LD cites {len(citations)} works, the page lists {len(notes)} references")
+    return problems
 
 
 def public_url(path):

@@ -3,7 +3,7 @@ the metadata browsers and search engines need, and the article follows the agree
 
 from pathlib import Path
 
-from checks import heading_problems, metadata_problems, outline, permalink_problems
+from checks import heading_problems, metadata_problems, outline, problems_by_page
 from conftest import ROOT, SITE_PAGES, parse
 
 from pelicanconf import long_date
@@ -17,8 +17,10 @@ EXPECTED_OUTLINE = [
 ]
 
 
-def problems_by_page(pages, check):
-    return {path: found for path, soup in pages.items() if (found := check(soup))}
+def permalink_problems(soup):
+    """Section headings in <main> that have no "#" link to themselves, for sharing a section."""
+    return [f"heading '{h['id']}' has no permalink" for h in soup.select("main h2[id], main h3[id]")
+            if not h.find("a", class_="headerlink", href=f"#{h['id']}")]
 
 
 def test_every_page_has_one_h1_ordered_headings_and_unique_ids(pages):
