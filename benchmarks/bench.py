@@ -26,8 +26,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "plugins"))
-from shared_references.shared_references import REFERENCE, read_definitions  # noqa: E402
+sys.path.insert(0, str(ROOT))
+from plugins.shared_references.shared_references import REFERENCE, read_definitions  # noqa: E402
+from scripts.build import pelican_command  # noqa: E402
 
 ARTICLE = ROOT / "content" / "articles" / "ketamine-therapy-for-chronic-pain.md"
 REFERENCES = ROOT / "content" / "references.md"
@@ -68,16 +69,12 @@ def run(command, cwd):
     return elapsed, usage.ru_maxrss / 1024
 
 
-def pelican(corpus, output, *settings):
-    return [sys.executable, "-m", "pelican", str(corpus), "--output", str(output), *settings]
-
-
 def ours(corpus, output, *extra):
-    return pelican(corpus, output, "--settings", str(ROOT / "pelicanconf.py"), "--fatal", "warnings", *extra)
+    return pelican_command("pelicanconf.py", output, corpus, extra)
 
 
 def bare(corpus, output, settings_file):
-    return pelican(corpus, output, "--settings", str(settings_file))
+    return [sys.executable, "-m", "pelican", str(corpus), "--output", str(output), "--settings", str(settings_file)]
 
 
 def summary(times):

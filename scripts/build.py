@@ -29,12 +29,16 @@ ROOT = Path(__file__).resolve().parent.parent
 LOG_COLUMNS = "200"
 
 
+def pelican_command(settings, output, content=None, extra=()):
+    """The command line of a build: Pelican with warnings fatal, as every build here runs."""
+    return [sys.executable, "-m", "pelican", str(content or ROOT / "content"), "--settings",
+            str(ROOT / settings), "--output", str(output), "--fatal", "warnings", *extra]
+
+
 def run_pelican(settings, output, content=None, env=None, capture=False, extra=()):
-    """Run Pelican with warnings fatal, as every build here does; return the finished process."""
-    command = [sys.executable, "-m", "pelican", str(content or ROOT / "content"), "--settings",
-               str(ROOT / settings), "--output", str(output), "--fatal", "warnings", *extra]
-    return subprocess.run(command, cwd=ROOT, capture_output=capture, text=True,
-                          env={**os.environ, "COLUMNS": LOG_COLUMNS, **(env or {})})
+    """Run a build (pelican_command); return the finished process."""
+    return subprocess.run(pelican_command(settings, output, content, extra), cwd=ROOT, capture_output=capture,
+                          text=True, env={**os.environ, "COLUMNS": LOG_COLUMNS, **(env or {})})
 
 
 @contextlib.contextmanager

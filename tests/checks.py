@@ -73,14 +73,16 @@ def is_external(url):
     return bool(urlsplit(url).scheme) and urlsplit(url).scheme not in ("", "file")
 
 
+def page_urls(soup):
+    """(element, URL) for every href and src in a page: the one way the checks find URLs."""
+    for attribute in ("href", "src"):
+        for element in soup.find_all(attrs={attribute: True}):
+            yield element, element[attribute]
+
+
 def internal_urls(soup):
-    """(attribute value) of every href and src that stays inside the site."""
-    for element in soup.find_all(href=True):
-        if not is_external(element["href"]):
-            yield element["href"]
-    for element in soup.find_all(src=True):
-        if not is_external(element["src"]):
-            yield element["src"]
+    """Every href and src that stays inside the site."""
+    return [url for _, url in page_urls(soup) if not is_external(url)]
 
 
 def site_path(page_path, url):

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from bs4 import BeautifulSoup
+from checks import page_urls
 
 
 class SubPathHandler(http.server.SimpleHTTPRequestHandler):
@@ -71,8 +72,7 @@ def linked_urls(html, page_url):
     """Absolute URLs of everything a page links to or loads (fragments removed)."""
     soup = BeautifulSoup(html, "lxml")
     found = set()
-    for tag in soup.find_all(["a", "link", "img", "script", "source"]):
-        target = tag.get("href") or tag.get("src")
+    for _, target in page_urls(soup):
         if target and not target.startswith(("#", "mailto:", "tel:", "data:")):
             found.add(urldefrag(urljoin(page_url, target)).url)
     return found

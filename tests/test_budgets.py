@@ -4,6 +4,8 @@ and no web fonts (budgets.py). Checked on the local and the published build."""
 
 import random
 import shutil
+from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from budgets import JAVASCRIPT_BYTES, PAGE_GZIP_BYTES, REQUESTS_PER_PAGE, WEB_FONT_FILES
@@ -11,12 +13,17 @@ from conftest import ARTICLE_PAGE, PUBLISHED_SITEURL, SITE_PAGES, parse
 from weight import page_weight
 
 
+class Build(NamedTuple):
+    folder: Path
+    url: str  # "" for the local build, whose links are relative
+    pages: dict  # {path: parsed HTML}
+
+
 @pytest.fixture(scope="module", params=["local", "published"])
 def built(request, site, pages, published_site, published_pages):
-    """(site folder, its URL, its parsed pages)."""
     if request.param == "local":
-        return site, "", pages
-    return published_site, PUBLISHED_SITEURL, published_pages
+        return Build(site, "", pages)
+    return Build(published_site, PUBLISHED_SITEURL, published_pages)
 
 
 def weigh(site, path):
@@ -43,13 +50,12 @@ def budget_problems(weight):
 
 @pytest.mark.parametrize("path", SITE_PAGES)
 def test_page_is_within_its_budgets(built, path):
-    site, site_url, parsed = built
-    assert budget_problems(page_weight(site, path, parsed[path], site_url)) == []
+    assert budget_problems(page_weight(built.folder, path, built.pages[path], built.url)) == []
 
 
 @pytest.mark.parametrize("path", SITE_PAGES)
 def test_page_declares_its_icon_so_browsers_do_not_fetch_a_missing_favicon(built, path):
-    assert declares_inline_icon(built[2][path])
+    assert declares_inline_icon(built.pages[path])
 
 
 def test_icon_check_catches_a_page_without_one(pages):
@@ -59,7 +65,8 @@ def test_icon_check_catches_a_page_without_one(pages):
 
 
 def test_no_javascript_or_font_files_are_shipped(built):
-    shipped = [p.name for p in built[0].rglob("*") if p.suffix in {".js", ".mjs", ".woff", ".woff2", ".ttf", ".otf"}]
+    code_and_fonts = {".js", ".mjs", ".woff", ".woff2", ".ttf", ".otf"}
+    shipped = [p.name for p in built.folder.rglob("*") if p.suffix in code_and_fonts]
     assert shipped == []
 
 

@@ -3,17 +3,12 @@ every #fragment exists on its target page, and no link uses insecure http."""
 
 from urllib.parse import urlsplit
 
-from checks import link_problems, problems_by_page
+from checks import link_problems, page_urls, problems_by_page
 from conftest import ARTICLE_PAGE, parse
 
 
 def insecure_link_problems(soup):
-    return [
-        f"'{element.get(attr)}' is not https"
-        for attr in ("href", "src")
-        for element in soup.find_all(**{attr: True})
-        if urlsplit(element[attr]).scheme in ("http", "ftp")
-    ]
+    return [f"'{url}' is not https" for _, url in page_urls(soup) if urlsplit(url).scheme in ("http", "ftp")]
 
 
 def test_every_internal_link_and_fragment_resolves(site, pages):

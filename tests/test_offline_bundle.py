@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from browser_checks import STYLESHEET_APPLIED, axe_violations, click_through
-from checks import site_path, vnu_errors
+from checks import page_urls, site_path, vnu_errors
 from conftest import SITE_PAGES, parse, run_make
 
 from offlineconf import PRINT_EDITION_PAGES, PRINT_EDITION_SAVE_AS, SITE_SLUG
@@ -23,8 +23,7 @@ def bundle_link_problems(page_path, soup, bundle):
     (a browser on file:// does not turn a folder URL into its index.html). Only <a> may
     point to the web, and only over https."""
     problems = []
-    for tag in soup.find_all(href=True) + soup.find_all(src=True):
-        url = tag.get("href") or tag.get("src")
+    for tag, url in page_urls(soup):
         if url.startswith(("#", "data:", "mailto:")):
             continue
         if urlsplit(url).scheme or url.startswith("//"):
