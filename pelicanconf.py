@@ -64,7 +64,9 @@ AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["content_rules", "shared_references", "accessible_tables", "page_structure", "minify_css"]
+PLUGINS = [
+    "content_rules", "shared_references", "accessible_tables", "heading_permalinks", "page_structure", "minify_css",
+]
 
 # Abbreviations are defined once, in Markdown's own "*[ABBR]: meaning" syntax, and marked
 # up as <abbr> on every page (the shared_references plugin reads them into the abbr extension).
@@ -89,7 +91,7 @@ MARKDOWN = {
         },
         "markdown.extensions.toc": {
             "permalink": "#",
-            "permalink_title": "Link to this section",
+            "permalink_title": "",
             "toc_depth": "2-3",
         },
     },

@@ -39,12 +39,8 @@ def heading_problems(soup):
 
 
 def heading_text(heading):
-    """A heading's words, without its permalink mark."""
-    return "".join(
-        str(node) if isinstance(node, str) else node.get_text()
-        for node in heading.children
-        if getattr(node, "get", lambda _: None)("class") != ["headerlink"]
-    ).strip()
+    """A heading's words (its permalink is beside it, not inside: heading_permalinks)."""
+    return " ".join(heading.get_text().split())
 
 
 def outline(soup):

@@ -62,3 +62,76 @@ def test_focus_check_catches_a_hidden_focus_ring(open_page):
     page = open_page("index.html")
     page.add_style_tag(content=":focus-visible { outline: none !important; box-shadow: none !important; }")
     assert any("no visible focus style" in p for p in focus_style_problems(page))
+
+
+# What a screen reader announces: headings by their words alone, links by what they do.
+
+def accessible_name_problems(page):
+    """Headings whose accessible name is not their words, permalinks and back-links not named
+    for where they go, as Chromium's accessibility tree (Playwright's role queries) sees them."""
+    problems = []
+    for heading in page.locator("main h2, main h3").all():
+        words = " ".join(heading.inner_text().split())
+        if page.get_by_role("heading", name=words, exact=True).count() == 0:
+            problems.append(f"heading '{words}' is not announced by its words alone")
+        if page.get_by_role("link", name=f"Link to this section: {words}", exact=True).count() != 1:
+            problems.append(f"no link named 'Link to this section: {words}'")
+    for number in range(1, page.locator(".footnote li").count() + 1):
+        name = f"Back to where reference {number} is cited"
+        if page.get_by_role("link", name=name, exact=True).count() != 1:
+            problems.append(f"no link named '{name}'")
+    return problems
+
+
+@pytest.mark.parametrize("path", [ARTICLE_PAGE, "glossary.html"])
+def test_headings_permalinks_and_back_links_have_clear_names(open_page, path):
+    assert accessible_name_problems(open_page(path)) == []
+
+
+def test_name_check_catches_a_permalink_inside_a_heading_and_an_unnamed_back_link(open_page):
+    page = open_page(ARTICLE_PAGE)
+    page.evaluate("""() => {
+        const heading = document.querySelector('#key-facts');
+        heading.append(heading.nextElementSibling);
+        document.querySelector('.footnote-backref').removeAttribute('aria-label');
+    }""")
+    found = accessible_name_problems(page)
+    assert "heading 'Key Facts#' is not announced by its words alone" in found
+    assert "no link named 'Back to where reference 1 is cited'" in found
+
+
+# A citation mark stays with the sentence it belongs to.
+
+MARKS_STARTING_A_LINE = """() => [...document.querySelectorAll('main sup')]
+    .filter(sup => sup.querySelector('a.footnote-ref') && sup.previousSibling)
+    .filter(sup => {
+        const before = sup.previousSibling;
+        let rect;
+        if (before.nodeType === Node.TEXT_NODE) {
+            const text = before.textContent;
+            if (!text.trim()) return false;
+            const range = document.createRange();
+            range.setStart(before, text.length - 1);
+            range.setEnd(before, text.length);
+            rect = range.getBoundingClientRect();
+        } else {
+            const rects = before.getClientRects();
+            rect = rects[rects.length - 1];
+        }
+        const own = sup.getClientRects()[0];
+        return rect && own && own.top >= rect.bottom - 1;
+    })
+    .map(sup => sup.textContent)"""
+
+
+@pytest.mark.parametrize("path", [ARTICLE_PAGE, "glossary.html"])
+def test_no_citation_mark_starts_a_line_on_a_phone(open_page, path):
+    assert open_page(path, width=320).evaluate(MARKS_STARTING_A_LINE) == []
+
+
+def test_mark_check_catches_marks_that_can_wrap_alone(open_page):
+    page = open_page(ARTICLE_PAGE, width=320)
+    page.evaluate("""() => document.querySelectorAll('main sup').forEach(sup => {
+        if (sup.firstChild && sup.firstChild.nodeType === Node.TEXT_NODE) sup.firstChild.remove();
+    })""")
+    assert page.evaluate(MARKS_STARTING_A_LINE) != []

@@ -3,7 +3,7 @@ the metadata browsers and search engines need, and the article follows the agree
 
 from pathlib import Path
 
-from checks import heading_problems, metadata_problems, outline, problems_by_page
+from checks import heading_problems, heading_text, metadata_problems, outline, problems_by_page
 from conftest import ROOT, SITE_PAGES, parse
 
 from pelicanconf import long_date
@@ -18,9 +18,15 @@ EXPECTED_OUTLINE = [
 
 
 def permalink_problems(soup):
-    """Section headings in <main> that have no "#" link to themselves, for sharing a section."""
-    return [f"heading '{h['id']}' has no permalink" for h in soup.select("main h2[id], main h3[id]")
-            if not h.find("a", class_="headerlink", href=f"#{h['id']}")]
+    """Section headings in <main> not followed by a "#" link to themselves, named for them."""
+    problems = []
+    for heading in soup.select("main h2[id], main h3[id]"):
+        link = heading.find_next_sibling()
+        if link is None or link.name != "a" or link.get("href") != f"#{heading['id']}":
+            problems.append(f"heading '{heading['id']}' has no permalink")
+        elif link.get("aria-label") != f"Link to this section: {heading_text(heading)}":
+            problems.append(f"heading '{heading['id']}' has a permalink named {link.get('aria-label')!r}")
+    return problems
 
 
 def test_every_page_has_one_h1_ordered_headings_and_unique_ids(pages):
@@ -103,5 +109,7 @@ def test_every_article_section_heading_has_a_permalink(article):
 
 def test_permalink_check_catches_a_heading_without_one(article):
     broken = parse(str(article))
-    broken.select_one("main h2[id] a.headerlink").decompose()
-    assert permalink_problems(broken) == ["heading 'key-facts' has no permalink"]
+    broken.select_one("main h2[id] + a.headerlink").decompose()
+    broken.select("main h2[id] + a.headerlink")[1]["aria-label"] = "#"
+    assert permalink_problems(broken) == ["heading 'key-facts' has no permalink",
+                                          "heading 'how-does-ketamine-therapy-work' has a permalink named '#'"]

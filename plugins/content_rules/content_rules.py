@@ -146,7 +146,7 @@ def check_headings(content, root):
     previous = 1  # the page title is the h1
     for heading in root.iter("h1", "h2", "h3", "h4", "h5", "h6"):
         level = int(heading.tag[1])
-        text = heading.text_content().strip().rstrip("#").strip()
+        text = " ".join(heading.text_content().split())
         if level == 1:
             yield f"heading '{text}' is level 1; the title is the page's only h1, so start sections at '##'"
         elif level > previous + 1:

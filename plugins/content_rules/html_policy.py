@@ -23,7 +23,7 @@ ALLOWED_ELEMENTS = {
 }
 ALLOWED_ATTRIBUTES = {
     "*": {"id", "class"},
-    "a": {"href", "title"},
+    "a": {"href", "title", "aria-label"},
     "abbr": {"title"},
     "img": {"src", "alt", "title"},
     "th": {"scope"},

@@ -28,7 +28,7 @@ def add_page_structure(content):
     if not isinstance(content, (Article, Page)) or not content._content:
         return
     root = lxml.html.fragment_fromstring(content._content, create_parent="div")
-    content.contents_list = [(h.get("id"), text_without(h, "headerlink")) for h in root.xpath(".//h2[@id]")]
+    content.contents_list = [(h.get("id"), " ".join(h.text_content().split())) for h in root.xpath(".//h2[@id]")]
     content.citations = []
     if not content.settings.get("SITE_PUBLISHED"):
         return  # only the published site's JSON-LD lists them: save the memory

@@ -3,8 +3,9 @@
 abbreviations in ABBREVIATIONS_FILE are shared the same way, through Markdown's abbr extension.
 (content_rules checks both files first, and reports their mistakes one line each.)
 
-It also keeps one back-link per reference: Python-Markdown adds one for every time a
-source is cited, and a row of 25 identical "back" links is noise to a screen reader.
+It also keeps one back-link per reference, named "Back to where reference N is cited":
+Python-Markdown adds one for every time a source is cited, and a row of 25 identical "↩"
+links is noise to a screen reader.
 
 Ours because no maintained plugin lets Markdown footnotes share definitions across
 pages. An unknown label is left as it is, as literal "[^label]" text, which the
@@ -21,6 +22,7 @@ from pelican import signals
 
 DEFINITION = re.compile(r"^\[\^([^\]]+)\]:")
 REFERENCE = re.compile(r"\[\^([^\]]+)\](?!:)")
+WORD_JOINER = "\u2060"
 ABBREVIATION = re.compile(r"^\*\[([^\]]+)\]:(.*)$")
 
 
@@ -59,12 +61,24 @@ class OneBacklinkTreeprocessor(Treeprocessor):
                 continue
             for paragraph in footnotes.iter("p"):
                 backlinks = [a for a in paragraph if a.tag == "a" and a.get("class") == "footnote-backref"]
+                if backlinks:  # named for a screen reader, which reads the link's "↩" text, not its title
+                    backlinks[0].set("aria-label", backlinks[0].attrib.pop("title", "Back to the text"))
                 for extra in backlinks[1:]:
                     paragraph.remove(extra)
                     # Nothing links to that citation mark any more: its id is dead weight.
                     mark = marks.get(extra.get("href", "").lstrip("#"))
                     if mark is not None:
                         del mark.attrib["id"]
+
+
+class CitationMarkJoiner(Treeprocessor):
+    """A word joiner (U+2060) opens each citation mark, so a line never breaks just before it:
+    "[3]" never starts a line, as if it belonged to the next sentence."""
+
+    def run(self, root):
+        for sup in root.iter("sup"):
+            if any(a.get("class") == "footnote-ref" for a in sup):
+                sup.text = WORD_JOINER + (sup.text or "")
 
 
 class SharedReferencesExtension(Extension):
@@ -77,6 +91,7 @@ class SharedReferencesExtension(Extension):
         md.preprocessors.register(SharedReferencesPreprocessor(md, self.definitions), "shared_references", 28)
         # After the footnotes extension adds a back-link per citation ("footnote-duplicate", 15).
         md.treeprocessors.register(OneBacklinkTreeprocessor(md), "one_backlink", 14)
+        md.treeprocessors.register(CitationMarkJoiner(md), "citation_mark_joiner", 13)
 
 
 def read_abbreviations(path):

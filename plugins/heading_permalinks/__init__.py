@@ -1,0 +1,1 @@
+from .heading_permalinks import register  # noqa: F401
