@@ -135,3 +135,52 @@ def test_mark_check_catches_marks_that_can_wrap_alone(open_page):
         if (sup.firstChild && sup.firstChild.nodeType === Node.TEXT_NODE) sup.firstChild.remove();
     })""")
     assert page.evaluate(MARKS_STARTING_A_LINE) != []
+
+
+# Small screens: nothing scrolls sideways; the evidence table becomes cards, still a table.
+
+SIDEWAYS_OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("path", SITE_PAGES)
+def test_no_page_scrolls_sideways_on_a_320_px_screen(open_page, path, scheme):
+    assert open_page(path, width=320, scheme=scheme).evaluate(SIDEWAYS_OVERFLOW) <= 0
+
+
+def test_overflow_check_catches_a_wide_element(open_page):
+    page = open_page(ARTICLE_PAGE, width=320)
+    page.evaluate("document.querySelector('main p').style.whiteSpace = 'nowrap'")
+    assert page.evaluate(SIDEWAYS_OVERFLOW) > 0
+
+
+@pytest.mark.parametrize("width, layout", [(320, "block"), (1280, "table-row")])
+def test_the_evidence_table_is_cards_on_a_phone_and_a_table_to_screen_readers(open_page, width, layout):
+    page = open_page(ARTICLE_PAGE, width=width)
+    rows = page.locator("main tbody tr")
+    assert {row.evaluate("r => getComputedStyle(r).display") for row in rows.all()} == {layout}
+    assert page.get_by_role("table").count() == 1
+    assert page.get_by_role("rowheader").count() == rows.count()
+    assert page.get_by_role("cell").count() == 2 * rows.count()
+    if width == 320:  # each cell shows its column's name
+        labels = page.locator("main tbody td").evaluate_all(
+            "cells => cells.map(c => getComputedStyle(c, '::before').content)")
+        assert all(label.strip('"') for label in labels) and len(set(labels)) == 2
+
+
+COLUMNS = """() => [document.querySelector('main'),
+                    ...document.querySelectorAll('.site-header .wrap, .site-footer .wrap')]
+    .map(e => { const r = e.getBoundingClientRect(); return [Math.round(r.left), Math.round(r.width)]; })"""
+
+
+@pytest.mark.parametrize("width", WIDTHS.values())
+def test_header_and_footer_line_up_with_the_content_column(open_page, width):
+    main, *others = open_page(ARTICLE_PAGE, width=width).evaluate(COLUMNS)
+    assert others and all(column == main for column in others)
+
+
+def test_column_check_catches_a_footer_with_its_own_measure(open_page):
+    page = open_page(ARTICLE_PAGE, width=1280)
+    page.add_style_tag(content=".site-footer { font-size: 0.8rem; }")
+    main, *others = page.evaluate(COLUMNS)
+    assert others[-1] != main

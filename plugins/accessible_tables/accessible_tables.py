@@ -1,7 +1,9 @@
 """Give Markdown tables what screen readers need: a <caption> and scoped header cells.
 
 A paragraph "Table: text" just before a table becomes its caption (Pandoc's syntax),
-column headers get scope="col", and each body row's first cell becomes a row header.
+column headers get scope="col", and each body row's first cell becomes a row header. Each
+other body cell carries its column's name in data-label, which the stylesheet shows above
+the cell when a narrow screen lays each row out as a card.
 Ours because Python-Markdown tables have no caption syntax and no row headers.
 """
 
@@ -32,12 +34,17 @@ class AccessibleTableProcessor(Treeprocessor):
                     table.insert(0, caption)
                     parent.remove(paragraph)
         for table in root.iter("table"):
-            for header in table.iterfind("thead/tr/th"):
+            headers = list(table.iterfind("thead/tr/th"))
+            for header in headers:
                 header.set("scope", "col")
+            labels = ["".join(header.itertext()).strip() for header in headers]
             for row in table.iterfind("tbody/tr"):
                 if len(row):
                     row[0].tag = "th"
                     row[0].set("scope", "row")
+                # On a phone each row shows as a card, each cell under its column's name.
+                for cell, label in zip(row[1:], labels[1:], strict=False):
+                    cell.set("data-label", label)
 
 
 class AccessibleTableExtension(Extension):

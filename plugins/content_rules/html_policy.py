@@ -27,6 +27,7 @@ ALLOWED_ATTRIBUTES = {
     "abbr": {"title"},
     "img": {"src", "alt", "title"},
     "th": {"scope"},
+    "td": {"data-label"},
     "ol": {"start"},
 }
 # The URL attributes content may have, checked by url_problem. Any other (srcset, ping,
