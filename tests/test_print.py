@@ -1,6 +1,7 @@
-"""Promise: pages print well. The questions checklist fits one A4 or one US Letter sheet (with
-half-inch margins, about a browser's default), and printed pages drop the navigation and
-spell out where external links go."""
+"""Promise: pages print well. Text is at least 12 pt, and the safety notes are framed and
+never smaller than it; a long table may run over a sheet with its header repeated; the
+questions checklist fits one A4 or one US Letter sheet (with half-inch margins, about a
+browser's default); printed pages drop the navigation and spell out where external links go."""
 
 import re
 import shutil
@@ -50,3 +51,54 @@ def test_sheet_count_catches_a_checklist_that_overflows(page, site, tmp_path):
     questions.write_text(html.replace("</ol>", extra + "</ol>", 1), "utf-8")
     page.goto(questions.as_uri())
     assert printed_sheets(page, "A4") > 1
+
+
+PRINTED_SIZES = """() => {
+    const size = element => parseFloat(getComputedStyle(element).fontSize);
+    return {
+        body: size(document.querySelector('.prose p')),
+        notes: [...document.querySelectorAll('.callout')].map(note => ({
+            size: Math.min(...[...note.querySelectorAll('p, li')].map(size)),
+            border: parseFloat(getComputedStyle(note).borderTopWidth),
+        })),
+    };
+}"""
+TWELVE_POINTS_IN_PX = 16
+
+
+def printed_size_problems(page):
+    sizes = page.evaluate(PRINTED_SIZES)
+    problems = [f"body text {sizes['body']} px, under 12 pt"] if sizes["body"] < TWELVE_POINTS_IN_PX else []
+    problems += [f"a safety note at {note['size']} px, smaller than the text ({sizes['body']} px)"
+                 for note in sizes["notes"] if note["size"] < sizes["body"]]
+    problems += ["a safety note has no frame on paper" for note in sizes["notes"] if note["border"] <= 0]
+    return problems
+
+
+@pytest.mark.parametrize("path", [ARTICLE_PAGE, "questions.html", "glossary.html"])
+def test_printed_text_is_12_pt_and_safety_notes_are_framed_and_no_smaller(page, site, path):
+    page.goto((site / path).as_uri())
+    page.emulate_media(media="print")
+    assert printed_size_problems(page) == []
+
+
+def test_print_size_check_catches_small_safety_notes(page, site):
+    page.goto((site / ARTICLE_PAGE).as_uri())
+    page.emulate_media(media="print")
+    page.evaluate("""document.querySelectorAll('.callout').forEach(note => {
+        note.style.fontSize = '9.5pt';
+        note.style.border = '0';
+    })""")
+    found = printed_size_problems(page)
+    assert any("smaller than the text" in p for p in found) and "a safety note has no frame on paper" in found
+
+
+def test_a_printed_table_may_run_over_a_sheet_with_its_header_repeated(page, site):
+    page.goto((site / ARTICLE_PAGE).as_uri())
+    page.emulate_media(media="print")
+    styles = page.evaluate("""() => ['table', 'thead', 'tbody tr'].map(s => {
+        const style = getComputedStyle(document.querySelector('main ' + s));
+        return [style.display, style.breakInside];
+    })""")
+    (table, thead, row) = styles
+    assert table == ["table", "auto"] and thead[0] == "table-header-group" and row == ["table-row", "avoid"]
