@@ -8,6 +8,8 @@ NODE_TOOLS := node_modules/.installed
 PELICAN := $(BIN)/pelican
 CONTENT := content
 OUTPUT := output
+# The published build has absolute URLs, so it has its own folder: output/ keeps opening from disk.
+PUBLISH_OUTPUT := output-publish
 DIST := dist
 REPORTS := reports/lighthouse
 PORT ?= 8000
@@ -19,7 +21,7 @@ help:
 	@echo "make test       build a fresh copy in a temp folder and run every check"
 	@echo "make serve      build, then serve $(OUTPUT)/ on http://127.0.0.1:$(PORT)"
 	@echo "make devserver  rebuild on every change and serve on http://127.0.0.1:$(PORT)"
-	@echo "make publish    build for GitHub Pages (needs SITEURL=https://USER.github.io/REPO)"
+	@echo "make publish    build for GitHub Pages into $(PUBLISH_OUTPUT)/ (needs SITEURL=https://USER.github.io/REPO)"
 	@echo "make offline    build dist/*-offline.zip (works from disk, no network) and dist/*-print.html"
 	@echo "make audit      run Lighthouse (mobile) on every page; reports in $(REPORTS)/"
 	@echo "make bench      time our build against bare Pelican at 1, 100 and 1,000 articles"
@@ -49,7 +51,7 @@ html: $(INSTALLED)
 # publishconf.py checks it.
 publish: $(INSTALLED)
 	@test -n "$$SITEURL" || { echo "error: SITEURL is not set. Run: SITEURL=https://USER.github.io/REPO make publish"; exit 1; }
-	$(BIN)/python scripts/build.py publishconf.py "$(OUTPUT)" "$(CONTENT)"
+	$(BIN)/python scripts/build.py publishconf.py "$(PUBLISH_OUTPUT)" "$(CONTENT)"
 
 # The offline bundle and print edition: built in a private folder, packaged into $(DIST)/
 # (each file replaced only when complete); output/ is left alone.
@@ -79,4 +81,4 @@ bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench.py
 
 clean:
-	rm -rf $(OUTPUT) .$(OUTPUT).* $(DIST) reports cache .pytest_cache
+	rm -rf $(OUTPUT) .$(OUTPUT).* $(PUBLISH_OUTPUT) .$(PUBLISH_OUTPUT).* $(DIST) reports cache .pytest_cache

@@ -4,6 +4,9 @@ Each site-wide decision lives here once; templates, plugins and tests read it fr
 """
 
 import datetime
+import os
+import re
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -171,8 +174,12 @@ MAX_SOURCE_BYTES = 200_000
 # Every citation is written once, here, and pulled into the pages that cite it.
 REFERENCES_FILE = "references.md"  # in the content folder (PATH)
 
-# Where readers report a mistake; publishconf.py points it at the repository's issues.
-REPORT_MISTAKE_URL = None
+# Where readers report a mistake, shown at the foot of every page: REPORT_MISTAKE_URL from the
+# environment, for any build (publishconf.py falls back to the repository's GitHub issues).
+REPORT_MISTAKE_URL = os.environ.get("REPORT_MISTAKE_URL") or None
+if REPORT_MISTAKE_URL and not re.fullmatch(r"https://[A-Za-z0-9.-]+(/[A-Za-z0-9._~/%-]*)?", REPORT_MISTAKE_URL):
+    sys.exit(f"error: REPORT_MISTAKE_URL '{REPORT_MISTAKE_URL}' must be an https address, "
+             "e.g. https://github.com/USER/REPO/issues")
 
 # What every health page is about, and who it is for, in schema.org terms (JSON-LD).
 SCHEMA_ABOUT = [

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 sys.path.append(os.path.dirname(os.path.abspath(__file__)))
 from pelicanconf import *  # noqa: E402,F403
-from pelicanconf import PLUGINS, TEMPLATE_PAGES  # noqa: E402
+from pelicanconf import PLUGINS, REPORT_MISTAKE_URL, TEMPLATE_PAGES  # noqa: E402
 
 
 def checked_siteurl(value):
@@ -53,6 +53,7 @@ if not SITE_HOST.endswith(".github.io"):
 # The sitemap lists pages only: not the 404 page, nor the files above.
 SITEMAP = {"format": "xml", "exclude": [r"^404\.html$", *(f"^{re.escape(path)}$" for path in TEMPLATE_PAGES.values())]}
 
-# Readers report mistakes as issues on the repository the workflow builds from.
-if os.environ.get("GITHUB_REPOSITORY"):
+# Unless REPORT_MISTAKE_URL says otherwise, readers report mistakes as issues on the
+# repository the workflow builds from.
+if not REPORT_MISTAKE_URL and re.fullmatch(r"[\w.-]+/[\w.-]+", os.environ.get("GITHUB_REPOSITORY", "")):
     REPORT_MISTAKE_URL = f"https://github.com/{os.environ['GITHUB_REPOSITORY']}/issues"

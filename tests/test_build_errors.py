@@ -46,7 +46,7 @@ def test_a_broken_link_or_unknown_citation_stops_the_build_and_names_the_file(tm
 @pytest.mark.parametrize("target", ["html", "publish"])
 def test_a_failed_build_leaves_the_last_good_site_byte_identical(tmp_path, target):
     def build(content):
-        return run_make(target, CONTENT=content, OUTPUT=output, SITEURL=PUBLISHED_SITEURL)
+        return run_make(target, CONTENT=content, OUTPUT=output, PUBLISH_OUTPUT=output, SITEURL=PUBLISHED_SITEURL)
 
     output = tmp_path / "output"
     assert build(ROOT / "content").returncode == 0

@@ -10,7 +10,17 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import ARTICLE_PAGE, EXAMPLE_SITEURL, PUBLISHED_SITEURL, ROOT, build_published_site, parse, run_make
+from conftest import (
+    ARTICLE_PAGE,
+    EXAMPLE_SITEURL,
+    PUBLISHED_SITEURL,
+    ROOT,
+    build_published_site,
+    build_site,
+    parse,
+    run_make,
+    tree_digest,
+)
 from pages_server import Crawl, fetch, linked_urls, serve
 from prerequisites import LINT_WORKFLOWS
 
@@ -179,7 +189,7 @@ def test_publish_without_siteurl_stops_with_a_message():
     ("https://example.github.io/guide\"><script>", "it has spaces, quotes or other characters not allowed in a URL"),
 ])
 def test_publish_refuses_a_siteurl_that_is_not_a_site_address(siteurl, problem, tmp_path):
-    result = run_make("publish", SITEURL=siteurl, OUTPUT=tmp_path / "output")
+    result = run_make("publish", SITEURL=siteurl, PUBLISH_OUTPUT=tmp_path / "output")
     errors = [line for line in (result.stdout + result.stderr).splitlines() if line.startswith("error:")]
     assert result.returncode != 0 and not (tmp_path / "output").exists()
     assert errors == [f"error: SITEURL '{siteurl}' is not the site's address: {problem}. "
@@ -188,8 +198,28 @@ def test_publish_refuses_a_siteurl_that_is_not_a_site_address(siteurl, problem, 
 
 def test_a_siteurl_never_runs_as_shell_code(tmp_path):
     marker = tmp_path / "ran"
-    result = run_make("publish", SITEURL=f'"; touch {marker}; echo "', OUTPUT=tmp_path / "output")
+    result = run_make("publish", SITEURL=f'"; touch {marker}; echo "', PUBLISH_OUTPUT=tmp_path / "output")
     assert result.returncode != 0 and not marker.exists()
+
+
+def test_make_publish_writes_its_own_folder_and_leaves_the_local_site_working_from_disk(tmp_path):
+    local, published = tmp_path / "output", tmp_path / "output-publish"
+    assert run_make("html", OUTPUT=local).returncode == 0
+    before = tree_digest(local)
+    result = run_make("publish", SITEURL=EXAMPLE_SITEURL, OUTPUT=local, PUBLISH_OUTPUT=published)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert tree_digest(local) == before
+    assert f'href="{EXAMPLE_SITEURL}/questions.html"' in (published / "index.html").read_text("utf-8")
+    assert 'href="./questions.html"' in (local / "index.html").read_text("utf-8")
+
+
+def test_every_page_shows_the_report_a_mistake_link_it_is_given(tmp_path):
+    url = "https://github.com/example/ketamine-guide/issues"
+    result = build_site(tmp_path / "site", env={"REPORT_MISTAKE_URL": url})
+    assert result.returncode == 0, result.stdout + result.stderr
+    footers = {p.name: parse(p.read_text("utf-8")).select_one(f"footer a[href='{url}']")
+               for p in (tmp_path / "site").glob("*.html")}
+    assert footers and all(link is not None and link.get_text() == "Report a mistake" for link in footers.values())
 
 
 # Search and social metadata.
