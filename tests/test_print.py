@@ -102,3 +102,32 @@ def test_a_printed_table_may_run_over_a_sheet_with_its_header_repeated(page, sit
     })""")
     (table, thead, row) = styles
     assert table == ["table", "auto"] and thead[0] == "table-header-group" and row == ["table-row", "avoid"]
+
+
+CHECKLIST_BOXES = """() => [...document.querySelectorAll('.checklist li')].map((item, index) => {
+    const number = getComputedStyle(item, '::before'), box = getComputedStyle(item, '::after');
+    const probe = Object.assign(document.createElement('span'), {textContent: `${index + 1}.`});
+    Object.assign(probe.style, {font: number.font, position: 'absolute', visibility: 'hidden'});
+    document.body.append(probe);
+    const numberRight = parseFloat(number.left) + probe.getBoundingClientRect().width;
+    probe.remove();
+    return {box: box.content !== 'none' && box.content !== 'normal', gap: parseFloat(box.left) - numberRight};
+})"""
+
+
+def test_checklist_boxes_are_on_paper_only_and_clear_of_the_numbers(page, site):
+    page.goto((site / "questions.html").as_uri())
+    assert not any(item["box"] for item in page.evaluate(CHECKLIST_BOXES)), "a box to tick on a screen"
+    page.emulate_media(media="print")
+    items = page.evaluate(CHECKLIST_BOXES)
+    assert len(items) == 10 and all(item["box"] and item["gap"] >= 4 for item in items), items
+
+
+def test_box_check_catches_a_box_that_touches_its_number(browser, site):
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    page.goto((site / "questions.html").as_uri())
+    page.emulate_media(media="print")
+    page.add_style_tag(content="@media print { .checklist li::after { left: 1rem; } }")
+    assert any(item["gap"] < 4 for item in page.evaluate(CHECKLIST_BOXES))
+    context.close()
