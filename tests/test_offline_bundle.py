@@ -190,3 +190,28 @@ def test_browser_check_catches_a_web_stylesheet_and_a_folder_link(recorded_page,
     assert reached[about.as_uri()] is False
     assert "https://cdn.example/site.css" in recorded_page.requests
     assert any("clicking './theme/' did not open a page" in p for p in problems)
+
+
+def print_edition_id_problems(html):
+    """Ids unique; every #link, aria-labelledby and label target an id in the one file."""
+    ids = [element["id"] for element in html.find_all(id=True)]
+    problems = [f"id '{i}' is used twice" for i in sorted({i for i in ids if ids.count(i) > 1})]
+    references = [a["href"][1:] for a in html.select("a[href^='#']")]
+    references += [i for element in html.select("[aria-labelledby]") for i in element["aria-labelledby"].split()]
+    problems += [f"'#{target}' names no element" for target in references if target not in ids]
+    return problems
+
+
+def test_print_edition_ids_and_references_agree_and_its_health_notes_appear_once(dist):
+    html = parse((dist / PRINT_NAME).read_text("utf-8"))
+    assert print_edition_id_problems(html) == []
+    assert len(html.select(".callout-info")) == 1 and len(html.select(".callout-urgent")) == 1
+
+
+def test_id_check_catches_a_renamed_id_and_a_duplicate(dist):
+    html = parse((dist / PRINT_NAME).read_text("utf-8"))
+    html.select_one("#print-contents-title")["id"] = "renamed"
+    html.select("section.print-part")[1]["id"] = html.select("section.print-part")[0]["id"]
+    found = print_edition_id_problems(html)
+    assert "'#print-contents-title' names no element" in found
+    assert any("is used twice" in problem for problem in found)
