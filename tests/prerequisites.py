@@ -5,7 +5,9 @@ how to install whatever is missing: a missing tool never turns into skipped test
 """
 
 import os
+import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -36,15 +38,48 @@ def find_chromium():
     return path if os.access(path, os.X_OK) else None
 
 
+MINIMUM = {"python": (3, 11), "node": (20,), "java": (11,)}
+INSTALL = {
+    "chromium": "`sudo apt-get install -y chromium` (or set CHROMIUM_PATH)",
+    "java": "`sudo apt-get install -y default-jre-headless` (Debian 12 and 13, Ubuntu: Java 17 or newer)",
+    "node": ("on Debian 13 or Ubuntu 24.04, `sudo apt-get install -y nodejs npm`; Debian 12's nodejs is 18, "
+             "so there install Node.js 20 from nodejs.org or your package manager"),
+}
+
+
+def version_of(command):
+    """(major, minor, ...) a tool reports, or None when it is not there or says nothing we can read."""
+    executable = shutil.which(command)
+    if not executable:
+        return None
+    flag = "-version" if command == "java" else "--version"
+    result = subprocess.run([executable, flag], capture_output=True, text=True)
+    found = re.search(r'(\d+)(?:\.(\d+))?', (result.stdout + result.stderr).split("\n")[0].partition("version")[2]
+                      or (result.stdout + result.stderr))
+    if not found:
+        return None
+    numbers = tuple(int(n) for n in found.groups() if n)
+    return numbers[1:] if numbers[0] == 1 and len(numbers) > 1 else numbers  # Java's "1.8" is 8
+
+
+def too_old(name, version):
+    wanted = ".".join(map(str, MINIMUM[name]))
+    return f"{name} {'.'.join(map(str, version))} is too old: {wanted} or newer is needed; {INSTALL.get(name, '')}"
+
+
 def missing():
-    """One line per missing prerequisite, saying how to install it."""
+    """One line per missing or too old prerequisite, saying how to install it."""
     problems = []
+    if sys.version_info[:2] < MINIMUM["python"]:
+        problems.append(f"Python {sys.version.split()[0]} is too old: 3.11 or newer is needed")
     if not find_chromium():
-        problems.append("Chromium not found: run `sudo apt-get install -y chromium` (or set CHROMIUM_PATH)")
-    if not shutil.which("java"):
-        problems.append("Java not found: run `sudo apt-get install -y default-jre-headless` (Java 11 or newer)")
-    if not shutil.which("node"):
-        problems.append("Node.js not found: install Node.js 20 or newer (`sudo apt-get install -y nodejs npm`)")
+        problems.append(f"Chromium not found: run {INSTALL['chromium']}")
+    for name, label in (("java", "Java"), ("node", "Node.js")):
+        version = version_of(name)
+        if version is None:
+            problems.append(f"{label} not found: {INSTALL[name]}")
+        elif version < MINIMUM[name]:
+            problems.append(too_old(name, version))
     if not VNU_JAR.is_file() or not AXE_SCRIPT.is_file():
         problems.append("checker tools not installed: run `make node_modules/.installed` (npm ci)")
     return problems

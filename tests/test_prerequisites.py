@@ -25,3 +25,16 @@ def test_missing_tools_stop_the_run_with_how_to_install_them():
 def test_a_missing_chromium_is_reported(monkeypatch):
     monkeypatch.setattr(prerequisites, "find_chromium", lambda: None)
     assert any("apt-get install -y chromium" in line for line in prerequisites.missing())
+
+
+def test_tools_that_are_too_old_stop_the_run_with_the_version_needed(tmp_path):
+    (tmp_path / "node").write_text("#!/bin/sh\necho v18.19.0\n")
+    (tmp_path / "java").write_text('#!/bin/sh\necho \'openjdk version "1.8.0_392"\' >&2\n')
+    for tool in ("node", "java"):
+        (tmp_path / tool).chmod(0o755)
+    result = subprocess.run([sys.executable, str(ROOT / "tests" / "prerequisites.py")], capture_output=True, text=True,
+                            env={"PATH": str(tmp_path), "CHROMIUM_PATH": "/nope"})
+    lines = result.stderr.splitlines()
+    assert result.returncode == 1
+    assert any(line.startswith("error: node 18.19 is too old: 20 or newer is needed") for line in lines), lines
+    assert any(line.startswith("error: java 8 is too old: 11 or newer is needed") for line in lines), lines
