@@ -116,13 +116,21 @@ def test_every_bundle_page_and_the_print_edition_are_valid_html(bundle, bundle_p
     assert errors == {Path(path).name: [] for path in bundle_pages}
 
 
-def test_print_edition_has_no_wcag_violations(browser, dist):
-    context = browser.new_context(bypass_csp=True)
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [320, 1280])
+def test_print_edition_has_no_wcag_violations_and_no_sideways_scroll(browser, dist, width, scheme):
+    context = browser.new_context(bypass_csp=True, viewport={"width": width, "height": 900}, color_scheme=scheme)
     page = context.new_page()
     page.goto((dist / PRINT_NAME).as_uri())
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     violations = axe_violations(page)
     context.close()
-    assert violations == []
+    assert violations == [] and overflow <= 0
+
+
+def test_every_bundle_page_links_to_the_print_edition(bundle_pages):
+    pages = [path for path in bundle_pages if path != PRINT_NAME]
+    assert pages and all(bundle_pages[path].select_one(f'footer a[href="./{PRINT_NAME}"]') for path in pages)
 
 
 def test_two_builds_give_byte_identical_zips(dist, tmp_path):

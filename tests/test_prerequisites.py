@@ -1,6 +1,9 @@
-"""Promise: a tool the tests need from outside Python (Chromium, Java, Node.js) is found, or
-`make test` stops at once with one line per missing tool saying how to install it."""
+"""Promise: a newcomer gets going. A tool the tests need from outside Python (Chromium, Java,
+Node.js) is found at a version that works, or `make test` stops at once with one line per
+missing or old tool saying how to install it; README says what the project is, then gives
+the two commands; a build installs only what it needs."""
 
+import re
 import subprocess
 import sys
 
@@ -38,3 +41,26 @@ def test_tools_that_are_too_old_stop_the_run_with_the_version_needed(tmp_path):
     assert result.returncode == 1
     assert any(line.startswith("error: node 18.19 is too old: 20 or newer is needed") for line in lines), lines
     assert any(line.startswith("error: java 8 is too old: 11 or newer is needed") for line in lines), lines
+
+
+# A newcomer's first hour: what the project is, then the two commands; a build installs only what it needs.
+
+def test_readme_says_what_the_project_is_then_gives_the_two_commands():
+    lines = (ROOT / "README.md").read_text("utf-8").splitlines()
+    title = lines[0]
+    commands = [n for n, line in enumerate(lines) if line.startswith(("make html", "make test"))]
+    first_table = next(n for n, line in enumerate(lines) if line.startswith("|"))
+    assert title.startswith("# ") and title != "# The Benefits of Ketamine Therapy for Chronic Pain"
+    assert len(commands) == 2 and commands[0] < first_table and any(lines[n].strip() for n in range(1, commands[0]))
+
+
+def pins(lock):
+    return dict(re.findall(r"^([a-z0-9._-]+)==(\S+)", (ROOT / lock).read_text("utf-8"), re.M))
+
+
+def test_a_build_installs_only_the_build_lock_which_the_test_lock_extends():
+    build, test = pins("requirements.lock"), pins("requirements-test.lock")
+    assert "pelican" in build and not {"playwright", "pytest", "ruff", "textstat"} & build.keys()
+    assert {name: test.get(name) for name in build} == build
+    makefile = (ROOT / "Makefile").read_text("utf-8")
+    assert re.search(r"^html: \$\(INSTALLED\)$", makefile, re.M) and "-r requirements.lock" in makefile
