@@ -23,7 +23,7 @@ help:
 	@echo "make serve      build, then serve $(OUTPUT)/ on http://127.0.0.1:$(PORT)"
 	@echo "make devserver  rebuild on every change and serve on http://127.0.0.1:$(PORT)"
 	@echo "make publish    build for GitHub Pages into $(PUBLISH_OUTPUT)/ (needs SITEURL=https://USER.github.io/REPO)"
-	@echo "make offline    build dist/*-offline.zip (works from disk, no network) and dist/*-print.html"
+	@echo "make offline    build dist/*-offline.zip (works from disk, no network), dist/*-print.html and dist/*.epub"
 	@echo "make audit      run Lighthouse (mobile) on every page; reports in $(REPORTS)/"
 	@echo "make bench      time our build against bare Pelican at 1, 100 and 1,000 articles"
 	@echo "make clean      remove $(OUTPUT)/ and build leftovers (keeps .venv)"

@@ -18,3 +18,6 @@ TEMPLATE_PAGES = {}
 PLUGINS = [*PLUGINS, "print_edition"]
 PRINT_EDITION_PAGES = ["ketamine-therapy-for-chronic-pain.html", "questions.html", "glossary.html"]
 PRINT_EDITION_SAVE_AS = f"{SITE_SLUG}-print.html"
+
+# The EPUB edition (packaging/epub.py): these pages, in this order, after the health notes.
+EPUB_PAGES = [*PRINT_EDITION_PAGES, "about.html"]

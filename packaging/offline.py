@@ -8,6 +8,7 @@ print_edition plugin); this only packages what it built:
   (or SOURCE_DATE_EPOCH), permissions fixed, no paths from the build machine.
 - dist/<PRINT_EDITION_SAVE_AS>: the printable edition, also in the zip, for printing or
   sending by email.
+- dist/<SITE_SLUG>.epub: the EPUB 3 edition for phones and e-readers (packaging/epub.py).
 
 Ours because no maintained Pelican plugin packages a site for file:// use.
 Usage: python packaging/offline.py DIST [CONTENT]
@@ -27,6 +28,9 @@ from pelican.settings import read_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from epub import write_epub  # noqa: E402 (packaging/epub.py, beside this file)
+
+from plugins.content_rules.sources import parse_metadata  # noqa: E402
 from scripts.build import locked, run_pelican  # noqa: E402
 
 SETTINGS_FILE = "offlineconf.py"
@@ -49,6 +53,13 @@ def source_time():
     """When the source was last changed: never the build machine's clock."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH") or git("log", "-1", "--format=%ct") or ZIP_EPOCH_MIN
     return datetime.datetime.fromtimestamp(max(int(epoch), ZIP_EPOCH_MIN), datetime.UTC)
+
+
+def newest_content_date(settings):
+    """The newest Date or Modified of the content: the edition's date, never the clock."""
+    dates = [value for path in Path(settings["PATH"]).glob("*/*.md")
+             for key, value in parse_metadata(path.read_text("utf-8-sig"))[0] if key in ("date", "modified")]
+    return max(datetime.date.fromisoformat(value) for value in dates)
 
 
 def readme(settings, built, revision):
@@ -110,7 +121,11 @@ def package(settings, site, dist):
         write_zip(settings, site, Path(scratch) / "bundle.zip", built, revision)
         replace_atomically(zip_path, (Path(scratch) / "bundle.zip").read_bytes())
     replace_atomically(print_path, (site / settings["PRINT_EDITION_SAVE_AS"]).read_bytes())
-    for path in (zip_path, print_path):
+    epub_path = dist / f"{settings['SITE_SLUG']}.epub"
+    with tempfile.TemporaryDirectory(dir=dist, prefix=PARTIAL) as scratch:
+        write_epub(settings, site, Path(scratch) / "book.epub", newest_content_date(settings))
+        replace_atomically(epub_path, (Path(scratch) / "book.epub").read_bytes())
+    for path in (zip_path, print_path, epub_path):
         print(f"{path}  {path.stat().st_size / 1024:.1f} KiB")
 
 
@@ -123,7 +138,8 @@ def main(dist, content=None):
             shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
         if run_pelican(SETTINGS_FILE, site, content).returncode != 0:
             sys.exit(f"The offline build failed; {dist}/ was left as it was.")
-        package(read_settings(str(ROOT / SETTINGS_FILE)), Path(site), dist)
+        settings = read_settings(str(ROOT / SETTINGS_FILE), override={"PATH": str(Path(content or ROOT / "content"))})
+        package(settings, Path(site), dist)
 
 
 if __name__ == "__main__":

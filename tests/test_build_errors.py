@@ -139,7 +139,8 @@ def test_make_offline_clears_what_an_interrupted_run_left_in_dist(tmp_path):
     result = run_make("offline", DIST=dist)
     assert result.returncode == 0, result.stdout + result.stderr
     assert sorted(p.name for p in dist.iterdir()) == ["ketamine-chronic-pain-offline.zip",
-                                                      "ketamine-chronic-pain-print.html"]
+                                                      "ketamine-chronic-pain-print.html",
+                                                      "ketamine-chronic-pain.epub"]
 
 
 def test_any_warning_pelican_logs_stops_the_build_as_one_line_with_its_cause():
