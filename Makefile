@@ -68,13 +68,10 @@ offline: $(INSTALLED)
 serve: html
 	$(PELICAN) --listen --bind 127.0.0.1 --port $(PORT) -o $(OUTPUT) -s pelicanconf.py
 
-# Pelican's content cache makes each rebuild redo only what changed. It starts empty each
-# time: the cache does not notice edits to references.md or abbreviations.md, so restart
-# devserver after changing those.
+# Rebuilds on every change, each a transaction with Pelican's content cache on (kept right by
+# the cache_key plugin); after a content error it keeps serving the last good site and watching.
 devserver: $(INSTALLED)
-	rm -rf cache
-	$(PELICAN) --autoreload --listen --bind 127.0.0.1 --port $(PORT) $(CONTENT) -o $(OUTPUT) -s pelicanconf.py \
-		-e CACHE_CONTENT=true LOAD_CONTENT_CACHE=true
+	$(BIN)/python scripts/devserver.py "$(OUTPUT)" "$(PORT)" "$(CONTENT)"
 
 test: $(TEST_INSTALLED) $(NODE_TOOLS)
 	@$(BIN)/python tests/prerequisites.py

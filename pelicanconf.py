@@ -69,6 +69,7 @@ AUTHOR_FEED_RSS = None
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "content_rules", "shared_references", "accessible_tables", "heading_permalinks", "page_structure", "minify_css",
+    "cache_key",  # last: it reads the settings the others have filled in
 ]
 
 # Abbreviations are defined once, in Markdown's own "*[ABBR]: meaning" syntax, and marked
@@ -142,6 +143,12 @@ def long_date(value):
 JINJA_FILTERS = {"long_date": long_date}
 # Every value a template prints is escaped, unless marked safe: only rendered content is.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+
+# Today, for review dates (a page past its Next_review says so): BUILD_DATE=YYYY-MM-DD shows how
+# the site will build on another day.
+BUILD_DATE = os.environ.get("BUILD_DATE") or datetime.date.today().isoformat()
+if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", BUILD_DATE):
+    sys.exit(f"error: BUILD_DATE '{BUILD_DATE}' must be a date written YYYY-MM-DD")
 
 # The content schema: what the metadata of each kind of file must and may say. content_rules
 # enforces it in every build, with one line per problem; README lists it for editors.

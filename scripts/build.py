@@ -102,8 +102,9 @@ def replace_folder(stage, output):
     os.rename(stage, output)
 
 
-def build(settings, output, content=None):
-    """Build into OUTPUT as one transaction; return the exit status (0: OUTPUT is the new site)."""
+def build(settings, output, content=None, extra=()):
+    """Build into OUTPUT as one transaction; return the exit status (0: OUTPUT is the new site).
+    `extra`: more Pelican arguments (the devserver's content cache)."""
     output = Path(output).absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
     with locked(output):
@@ -115,7 +116,7 @@ def build(settings, output, content=None):
             return 1
         stage = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.stage-"))
         try:
-            if run_pelican(settings, stage, content).returncode != 0:
+            if run_pelican(settings, stage, content, extra=extra).returncode != 0:
                 print(f"{output.name}/ was left as it was.", file=sys.stderr)
                 return 1
             os.chmod(stage, 0o755)  # mkdtemp makes it private; a site is for reading

@@ -25,10 +25,10 @@ PUBLISHED_OUTPUT = os.environ.get("PUBLISHED_OUTPUT")
 PUBLISHED_SITEURL = os.environ.get("SITEURL", "").rstrip("/") if PUBLISHED_OUTPUT else EXAMPLE_SITEURL
 
 
-def build_site(output, settings="pelicanconf.py", content=ROOT / "content", env=None, theme=None):
+def build_site(output, settings="pelicanconf.py", content=ROOT / "content", env=None, theme=None, extra=()):
     """Run Pelican as `make html` does (warnings are fatal); return the finished process."""
     return run_pelican(settings, output, content, env=env, capture=True,
-                       extra=["--theme-path", str(theme)] if theme else [])
+                       extra=[*(["--theme-path", str(theme)] if theme else []), *extra])
 
 
 def run_make(target, **variables):

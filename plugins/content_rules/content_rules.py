@@ -62,10 +62,9 @@ def stop_if_problems():
                          + f"\nThe build stopped: {len(found)} content problem(s). Nothing was written.")
 
 
-def build_date():
-    """Today, or BUILD_DATE (YYYY-MM-DD) to see how the site will build on another day."""
-    value = os.environ.get("BUILD_DATE")
-    return datetime.date.fromisoformat(value) if value else datetime.date.today()
+def build_date(settings):
+    """Today, or the day BUILD_DATE in the settings names."""
+    return datetime.date.fromisoformat(settings["BUILD_DATE"])
 
 
 class OneLineErrors(logging.Handler):
@@ -104,7 +103,7 @@ def check_sources(pelican):
     for path, problem in sources.tree_problems(settings):
         report(path, problem)
     stop_if_problems()  # an unreadable or linked file is not worth reading further
-    today = build_date()
+    today = build_date(settings)
     root = Path(settings["PATH"])
     for kind, folders in (("article", settings["ARTICLE_PATHS"]), ("page", settings["PAGE_PATHS"])):
         for folder in folders:
@@ -185,7 +184,8 @@ def check_content(content):
         for problem in rule(content, root):
             report(content.source_path, problem)
     next_review = content.metadata.get("next_review")
-    content.review_overdue = bool(next_review) and datetime.date.fromisoformat(next_review) < build_date()
+    today = build_date(content.settings)
+    content.review_overdue = bool(next_review) and datetime.date.fromisoformat(next_review) < today
     if content.review_overdue:
         print(f"notice: {shown(content.source_path)}: its review was due on {next_review}; "
               "the page says so until it is reviewed", file=sys.stderr)

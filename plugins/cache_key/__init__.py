@@ -1,0 +1,1 @@
+from .cache_key import register  # noqa: F401

@@ -1,0 +1,136 @@
+"""Promise: rebuilds are always right and survive mistakes. With Pelican's content cache on, a
+rebuild follows edits to the shared references and abbreviations, the settings and the theme,
+not only to the page's own file; `make devserver` keeps serving the last good site after a
+content error, keeps watching, and rebuilds once the file is fixed."""
+
+import datetime
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from conftest import ARTICLE_PAGE, ROOT, build_site
+
+from plugins.content_rules.sources import parse_metadata
+
+ARTICLE = "articles/ketamine-therapy-for-chronic-pain.md"
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    """A copy of the content and theme, and a cached build of them: returns a rebuild function."""
+    content = shutil.copytree(ROOT / "content", tmp_path / "content")
+    theme = shutil.copytree(ROOT / "theme", tmp_path / "theme")
+    cache = tmp_path / "cache"
+
+    def rebuild(**env):
+        output = tmp_path / "output"
+        shutil.rmtree(output, ignore_errors=True)
+        result = build_site(output, content=content, theme=theme, env=env, extra=[
+            "-e", "CACHE_CONTENT=true", "LOAD_CONTENT_CACHE=true", f'CACHE_PATH="{cache}"'])
+        assert result.returncode == 0, result.stdout + result.stderr
+        return (output / ARTICLE_PAGE).read_text("utf-8")
+
+    rebuild()
+    return content, theme, rebuild
+
+
+def edit(path, old, new):
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+def test_a_cached_rebuild_follows_an_edited_reference(workspace):
+    content, _, rebuild = workspace
+    edit(content / "references.md", "Ketamine infusions for chronic pain: a systematic review",
+         "Ketamine infusions for chronic pain: a systematic review (edited)")
+    assert "a systematic review (edited)" in rebuild()
+
+
+def test_a_cached_rebuild_follows_an_edited_abbreviation(workspace):
+    content, _, rebuild = workspace
+    edit(content / "abbreviations.md", "*[CRPS]: complex regional pain syndrome",
+         "*[CRPS]: complex regional pain (edited)")
+    assert 'title="complex regional pain (edited)"' in rebuild()
+
+
+def test_a_cached_rebuild_follows_an_edited_theme(workspace):
+    _, theme, rebuild = workspace
+    edit(theme / "templates" / "includes" / "footer.html", "Not medical advice.", "Not medical advice (edited).")
+    assert "Not medical advice (edited)." in rebuild()
+
+
+def test_a_cached_rebuild_follows_a_changed_setting(workspace):
+    content, _, rebuild = workspace
+    next_review = dict(parse_metadata((content / ARTICLE).read_text("utf-8"))[0])["next_review"]
+    later = (datetime.date.fromisoformat(next_review) + datetime.timedelta(days=1)).isoformat()
+    assert "due for review" not in rebuild(BUILD_DATE=next_review)
+    assert "due for review" in rebuild(BUILD_DATE=later)
+
+
+def test_without_the_cache_key_a_cached_rebuild_misses_the_edit(workspace, tmp_path):
+    content, theme, _ = workspace
+    settings = tmp_path / "nokeyconf.py"  # our settings, less the cache_key plugin
+    settings.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *  # noqa\n"
+                        "PLUGINS = [p for p in PLUGINS if p != 'cache_key']\n"
+                        f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n")
+    cached = ["-e", "CACHE_CONTENT=true", "LOAD_CONTENT_CACHE=true", f'CACHE_PATH="{tmp_path / "plain-cache"}"']
+    for attempt in range(2):
+        output = tmp_path / f"plain-{attempt}"
+        result = build_site(output, settings=settings, content=content, theme=theme, extra=cached)
+        assert result.returncode == 0, result.stdout + result.stderr
+        if attempt == 0:
+            edit(content / "abbreviations.md", "*[CRPS]: complex regional pain syndrome", "*[CRPS]: stale or not")
+    assert 'title="stale or not"' not in (output / ARTICLE_PAGE).read_text("utf-8")
+
+
+# The devserver, driven as a maintainer would.
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url):
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode("utf-8")
+
+
+def wait_for(condition, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.3)
+    return False
+
+
+def test_devserver_survives_a_content_error_and_rebuilds_when_it_is_fixed(tmp_path):
+    content = shutil.copytree(ROOT / "content", tmp_path / "content")
+    output, port = tmp_path / "output", free_port()
+    log = tmp_path / "devserver.log"
+    with open(log, "w") as log_file:
+        server = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "devserver.py"), str(output), str(port),
+                                   str(content)], cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
+                                  env={**os.environ, "COLUMNS": "200"})
+    try:
+        url = f"http://127.0.0.1:{port}/{ARTICLE_PAGE}"
+        assert wait_for(lambda: "Serving" in log.read_text()), log.read_text()
+        good = fetch(url)
+        edit(content / ARTICLE, "[^tran2023]", "[^nosuchsource]")
+        assert wait_for(lambda: "not rebuilt" in log.read_text()), log.read_text()
+        assert "error: content/articles/ketamine-therapy-for-chronic-pain.md: cites [^nosuchsource]" in log.read_text()
+        assert fetch(url) == good, "the served site changed after a failed build"
+        edit(content / ARTICLE, "[^nosuchsource]", "[^tran2023]")
+        edit(content / ARTICLE, "Some people with long-term pain", "Many people with long-term pain")
+        assert wait_for(lambda: "Many people with long-term pain" in fetch(url)), log.read_text()
+        assert server.poll() is None, "the devserver stopped"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
