@@ -26,6 +26,7 @@ import logging
 import os
 import re
 import sys
+import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
@@ -38,6 +39,7 @@ from .html_policy import host_allowed, html_problems  # noqa: F401 (host_allowed
 
 INTRASITE = re.compile(r"^\{(?:filename|static)\}([^#?]*)(?:#(.*))?$")
 UNRESOLVED_CITATION = re.compile(r"\[\^([^\]]+)\]")
+WORD_JOINER = "\u2060"
 
 problems = []  # "file: problem" lines, reported together
 # (linking file, target file, fragment) for links into other pages, checked once every page
@@ -171,6 +173,13 @@ def check_html(content, root):
     domains = content.settings["SOURCE_DOMAINS"]
     yield from html_problems(content._content, domains)
     yield from html_problems(content.metadata.get("summary") or "", domains)
+    # An entity (&#x202E;) puts in the page what the source check cannot see. The word joiner
+    # is ours: it keeps each citation mark on its sentence's line (shared_references).
+    for character in dict.fromkeys(sources.INVISIBLE.findall(" ".join(root.itertext()))):
+        if character != WORD_JOINER:
+            name = unicodedata.name(character, "control character").lower()
+            yield (f"an entity writes the invisible character U+{ord(character):04X} ({name}) into the page, "
+                   "where it can hide or reorder text; delete it")
 
 
 RULES = (check_html, check_links, check_headings, check_tables, check_citations)
