@@ -16,13 +16,15 @@ import re
 from pathlib import Path
 
 from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from pelican import signals
 
 DEFINITION = re.compile(r"^\[\^([^\]]+)\]:")
 REFERENCE = re.compile(r"\[\^([^\]]+)\](?!:)")
-WORD_JOINER = "\u2060"
+WORD_JOINER_ENTITY = "&#8288;"
+CITATION_MARK = re.compile(r'(<sup(?: id="[^"]*")?>)(<a class="footnote-ref")')
 ABBREVIATION = re.compile(r"^\*\[([^\]]+)\]:(.*)$")
 
 
@@ -71,14 +73,14 @@ class OneBacklinkTreeprocessor(Treeprocessor):
                         del mark.attrib["id"]
 
 
-class CitationMarkJoiner(Treeprocessor):
-    """A word joiner (U+2060) opens each citation mark, so a line never breaks just before it:
-    "[3]" never starts a line, as if it belonged to the next sentence."""
+class CitationMarkJoiner(Postprocessor):
+    """A word joiner opens each citation mark, so a line never breaks just before it: "[3]"
+    never starts a line, as if it belonged to the next sentence. Written as an entity: one
+    character above U+00FF in a page makes Python keep the whole page at two bytes a character,
+    and Pelican keeps every page in memory."""
 
-    def run(self, root):
-        for sup in root.iter("sup"):
-            if any(a.get("class") == "footnote-ref" for a in sup):
-                sup.text = WORD_JOINER + (sup.text or "")
+    def run(self, text):
+        return CITATION_MARK.sub(rf"\1{WORD_JOINER_ENTITY}\2", text)
 
 
 class SharedReferencesExtension(Extension):
@@ -91,7 +93,7 @@ class SharedReferencesExtension(Extension):
         md.preprocessors.register(SharedReferencesPreprocessor(md, self.definitions), "shared_references", 28)
         # After the footnotes extension adds a back-link per citation ("footnote-duplicate", 15).
         md.treeprocessors.register(OneBacklinkTreeprocessor(md), "one_backlink", 14)
-        md.treeprocessors.register(CitationMarkJoiner(md), "citation_mark_joiner", 13)
+        md.postprocessors.register(CitationMarkJoiner(md), "citation_mark_joiner", 5)
 
 
 def read_abbreviations(path):
