@@ -19,6 +19,7 @@ import errno
 import fcntl
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -35,10 +36,20 @@ def pelican_command(settings, output, content=None, extra=()):
             str(ROOT / settings), "--output", str(output), "--fatal", "warnings", *extra]
 
 
+def die_with_parent():
+    """In the Pelican process: end when the process that started it ends (Linux's
+    PR_SET_PDEATHSIG), so a killed build leaves no Pelican writing on into its staging folder."""
+    prctl = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)
+    if prctl is not None:
+        pr_set_pdeathsig = 1
+        prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
 def run_pelican(settings, output, content=None, env=None, capture=False, extra=()):
     """Run a build (pelican_command); return the finished process."""
     return subprocess.run(pelican_command(settings, output, content, extra), cwd=ROOT, capture_output=capture,
-                          text=True, env={**os.environ, "COLUMNS": LOG_COLUMNS, **(env or {})})
+                          text=True, env={**os.environ, "COLUMNS": LOG_COLUMNS, **(env or {})},
+                          preexec_fn=die_with_parent)
 
 
 @contextlib.contextmanager

@@ -6,6 +6,7 @@ replace the old site never leave output/ missing or half-written.
 
 import logging
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -16,10 +17,16 @@ from pathlib import Path
 import pytest
 from conftest import PUBLISHED_SITEURL, ROOT, build_site, run_make, tree_digest
 
+from offlineconf import PRINT_EDITION_SAVE_AS, SITE_SLUG
 from plugins.content_rules.content_rules import OneLineErrors
 from scripts import build as site_build
 
 ARTICLE = "articles/ketamine-therapy-for-chronic-pain.md"
+
+
+def first_citation():
+    """The first citation mark in the article, whatever it is today."""
+    return re.search(r"\[\^[^\]]+\]", (ROOT / "content" / ARTICLE).read_text("utf-8"))[0]
 
 
 def broken_content(tmp_path, old, new):
@@ -34,7 +41,7 @@ def broken_content(tmp_path, old, new):
 
 @pytest.mark.parametrize("old, new, named", [
     ("{filename}/pages/questions.md", "{filename}/pages/no-such-page.md", "no-such-page.md"),
-    ("[^tran2023]", "[^tran2024]", "[^tran2024]"),
+    (first_citation(), "[^nosuchsource]", "[^nosuchsource]"),
 ])
 def test_a_broken_link_or_unknown_citation_stops_the_build_and_names_the_file(tmp_path, old, new, named):
     result = build_site(tmp_path / "out", content=broken_content(tmp_path, old, new))
@@ -73,7 +80,8 @@ def leftovers(output):
 @pytest.fixture
 def two_sites(tmp_path):
     """(content, digest of its site) for the real content and for a copy with one word changed."""
-    changed = broken_content(tmp_path, "Some people with long-term pain", "Many people with long-term pain")
+    title = re.search(r"^Title: .*$", (ROOT / "content" / ARTICLE).read_text("utf-8"), re.M)[0]
+    changed = broken_content(tmp_path, title, title + " (changed)")
     sites = []
     for content in (ROOT / "content", changed):
         reference = tmp_path / f"reference-{len(sites)}"
@@ -114,7 +122,7 @@ def test_the_next_build_finishes_an_interrupted_swap(tmp_path, two_sites):
     output.rename(tmp_path / ".output.old")
     (tmp_path / ".output.stage-interrupted").mkdir()
     (tmp_path / ".output.stage-interrupted" / "index.html").write_text("half a page")
-    failed = start_build(broken_content(tmp_path / "broken", "[^tran2023]", "[^nosuchsource]"), output)
+    failed = start_build(broken_content(tmp_path / "broken", first_citation(), "[^nosuchsource]"), output)
     assert failed.wait(timeout=300) != 0
     assert tree_digest(output) == first_site and leftovers(output) == []
 
@@ -138,9 +146,8 @@ def test_make_offline_clears_what_an_interrupted_run_left_in_dist(tmp_path):
     (dist / ".partial-scratch").mkdir()
     result = run_make("offline", DIST=dist)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert sorted(p.name for p in dist.iterdir()) == ["ketamine-chronic-pain-offline.zip",
-                                                      "ketamine-chronic-pain-print.html",
-                                                      "ketamine-chronic-pain.epub"]
+    assert sorted(p.name for p in dist.iterdir()) == sorted([f"{SITE_SLUG}-offline.zip", PRINT_EDITION_SAVE_AS,
+                                                             f"{SITE_SLUG}.epub"])
 
 
 def test_any_warning_pelican_logs_stops_the_build_as_one_line_with_its_cause():

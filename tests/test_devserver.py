@@ -5,6 +5,7 @@ content error, keeps watching, and rebuilds once the file is fixed."""
 
 import datetime
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -45,18 +46,27 @@ def edit(path, old, new):
     path.write_text(text.replace(old, new), "utf-8")
 
 
+def first_line_used_by_the_article(path, pattern):
+    """The first line of a shared file whose label the article uses: (line, label)."""
+    article = (ROOT / "content" / ARTICLE).read_text("utf-8")
+    for line in path.read_text("utf-8").splitlines():
+        if (match := re.match(pattern, line)) and match[1] in article:
+            return line, match[1]
+    raise AssertionError(f"the article uses nothing from {path.name}")
+
+
 def test_a_cached_rebuild_follows_an_edited_reference(workspace):
     content, _, rebuild = workspace
-    edit(content / "references.md", "Ketamine infusions for chronic pain: a systematic review",
-         "Ketamine infusions for chronic pain: a systematic review (edited)")
-    assert "a systematic review (edited)" in rebuild()
+    line, _ = first_line_used_by_the_article(content / "references.md", r"^(\[\^[^\]]+\]):")
+    edit(content / "references.md", line, line.replace(" <https", " (edited) <https", 1))
+    assert "(edited)" in rebuild()
 
 
 def test_a_cached_rebuild_follows_an_edited_abbreviation(workspace):
     content, _, rebuild = workspace
-    edit(content / "abbreviations.md", "*[CRPS]: complex regional pain syndrome",
-         "*[CRPS]: complex regional pain (edited)")
-    assert 'title="complex regional pain (edited)"' in rebuild()
+    line, abbreviation = first_line_used_by_the_article(content / "abbreviations.md", r"^\*\[([^\]]+)\]:")
+    edit(content / "abbreviations.md", line, f"*[{abbreviation}]: meaning edited")
+    assert 'title="meaning edited"' in rebuild()
 
 
 def test_a_cached_rebuild_follows_an_edited_theme(workspace):
@@ -85,7 +95,8 @@ def test_without_the_cache_key_a_cached_rebuild_misses_the_edit(workspace, tmp_p
         result = build_site(output, settings=settings, content=content, theme=theme, extra=cached)
         assert result.returncode == 0, result.stdout + result.stderr
         if attempt == 0:
-            edit(content / "abbreviations.md", "*[CRPS]: complex regional pain syndrome", "*[CRPS]: stale or not")
+            line, abbreviation = first_line_used_by_the_article(content / "abbreviations.md", r"^\*\[([^\]]+)\]:")
+            edit(content / "abbreviations.md", line, f"*[{abbreviation}]: stale or not")
     assert 'title="stale or not"' not in (output / ARTICLE_PAGE).read_text("utf-8")
 
 
@@ -123,13 +134,15 @@ def test_devserver_survives_a_content_error_and_rebuilds_when_it_is_fixed(tmp_pa
         url = f"http://127.0.0.1:{port}/{ARTICLE_PAGE}"
         assert wait_for(lambda: "Serving" in log.read_text()), log.read_text()
         good = fetch(url)
-        edit(content / ARTICLE, "[^tran2023]", "[^nosuchsource]")
+        citation = re.search(r"\[\^[^\]]+\]", (content / ARTICLE).read_text("utf-8"))[0]
+        title = re.search(r"^Title: .*$", (content / ARTICLE).read_text("utf-8"), re.M)[0]
+        edit(content / ARTICLE, citation, "[^nosuchsource]")
         assert wait_for(lambda: "not rebuilt" in log.read_text()), log.read_text()
-        assert "error: content/articles/ketamine-therapy-for-chronic-pain.md: cites [^nosuchsource]" in log.read_text()
+        assert f"error: content/{ARTICLE}: cites [^nosuchsource]" in log.read_text()
         assert fetch(url) == good, "the served site changed after a failed build"
-        edit(content / ARTICLE, "[^nosuchsource]", "[^tran2023]")
-        edit(content / ARTICLE, "Some people with long-term pain", "Many people with long-term pain")
-        assert wait_for(lambda: "Many people with long-term pain" in fetch(url)), log.read_text()
+        edit(content / ARTICLE, "[^nosuchsource]", citation)
+        edit(content / ARTICLE, title, title + " (rebuilt)")
+        assert wait_for(lambda: " (rebuilt)</h1>" in fetch(url)), log.read_text()
         assert server.poll() is None, "the devserver stopped"
     finally:
         server.terminate()
