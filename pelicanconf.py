@@ -7,9 +7,6 @@ import datetime
 import os
 import re
 import sys
-from pathlib import Path
-
-HERE = Path(__file__).resolve().parent
 
 SITENAME = "Ketamine and Chronic Pain"
 SITE_TAGLINE = "Plain-language patient information, written from published research"

@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from bs4 import BeautifulSoup
 from prerequisites import VNU_JAR
 
 HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
@@ -154,7 +155,7 @@ def vnu_errors(files):
 def reading_text(soup):
     """The words a reader reads in the page's content: no references, tables or citation marks.
     Each list item and heading counts as a sentence of its own."""
-    prose = parse_copy(soup).select_one(".prose")
+    prose = parse(str(soup)).select_one(".prose")
     if prose is None:
         return ""
     for element in prose.select("table, .footnote, sup, .headerlink"):
@@ -168,7 +169,6 @@ def reading_text(soup):
             sentences.append(text if text[-1] in ".?!:" else text + ".")
     return " ".join(sentences)
 
-def parse_copy(soup):
-    from bs4 import BeautifulSoup
-
-    return BeautifulSoup(str(soup), "lxml")
+def parse(html):
+    """Parsed HTML, as every check reads a page (also a fresh copy: parse(str(soup)))."""
+    return BeautifulSoup(html, "lxml")

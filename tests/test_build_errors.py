@@ -6,7 +6,6 @@ replace the old site never leave output/ missing or half-written.
 
 import logging
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -15,18 +14,13 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import PUBLISHED_SITEURL, ROOT, build_site, run_make, tree_digest
+from conftest import ARTICLE_SOURCE, PUBLISHED_SITEURL, ROOT, article_markers, build_site, run_make, tree_digest
 
 from offlineconf import PRINT_EDITION_SAVE_AS, SITE_SLUG
 from plugins.content_rules.content_rules import OneLineErrors
 from scripts import build as site_build
 
-ARTICLE = "articles/ketamine-therapy-for-chronic-pain.md"
-
-
-def first_citation():
-    """The first citation mark in the article, whatever it is today."""
-    return re.search(r"\[\^[^\]]+\]", (ROOT / "content" / ARTICLE).read_text("utf-8"))[0]
+ARTICLE = ARTICLE_SOURCE
 
 
 def broken_content(tmp_path, old, new):
@@ -41,7 +35,7 @@ def broken_content(tmp_path, old, new):
 
 @pytest.mark.parametrize("old, new, named", [
     ("{filename}/pages/questions.md", "{filename}/pages/no-such-page.md", "no-such-page.md"),
-    (first_citation(), "[^nosuchsource]", "[^nosuchsource]"),
+    (article_markers()[0], "[^nosuchsource]", "[^nosuchsource]"),
 ])
 def test_a_broken_link_or_unknown_citation_stops_the_build_and_names_the_file(tmp_path, old, new, named):
     result = build_site(tmp_path / "out", content=broken_content(tmp_path, old, new))
@@ -80,7 +74,7 @@ def leftovers(output):
 @pytest.fixture
 def two_sites(tmp_path):
     """(content, digest of its site) for the real content and for a copy with one word changed."""
-    title = re.search(r"^Title: .*$", (ROOT / "content" / ARTICLE).read_text("utf-8"), re.M)[0]
+    title = article_markers()[1]
     changed = broken_content(tmp_path, title, title + " (changed)")
     sites = []
     for content in (ROOT / "content", changed):
@@ -122,7 +116,7 @@ def test_the_next_build_finishes_an_interrupted_swap(tmp_path, two_sites):
     output.rename(tmp_path / ".output.old")
     (tmp_path / ".output.stage-interrupted").mkdir()
     (tmp_path / ".output.stage-interrupted" / "index.html").write_text("half a page")
-    failed = start_build(broken_content(tmp_path / "broken", first_citation(), "[^nosuchsource]"), output)
+    failed = start_build(broken_content(tmp_path / "broken", article_markers()[0], "[^nosuchsource]"), output)
     assert failed.wait(timeout=300) != 0
     assert tree_digest(output) == first_site and leftovers(output) == []
 

@@ -14,11 +14,11 @@ import time
 import urllib.request
 
 import pytest
-from conftest import ARTICLE_PAGE, ROOT, build_site
+from conftest import ARTICLE_PAGE, ARTICLE_SOURCE, ROOT, article_markers, build_site
 
 from plugins.content_rules.sources import parse_metadata
 
-ARTICLE = "articles/ketamine-therapy-for-chronic-pain.md"
+ARTICLE = ARTICLE_SOURCE
 
 
 @pytest.fixture
@@ -134,8 +134,7 @@ def test_devserver_survives_a_content_error_and_rebuilds_when_it_is_fixed(tmp_pa
         url = f"http://127.0.0.1:{port}/{ARTICLE_PAGE}"
         assert wait_for(lambda: "Serving" in log.read_text()), log.read_text()
         good = fetch(url)
-        citation = re.search(r"\[\^[^\]]+\]", (content / ARTICLE).read_text("utf-8"))[0]
-        title = re.search(r"^Title: .*$", (content / ARTICLE).read_text("utf-8"), re.M)[0]
+        citation, title = article_markers(content / ARTICLE)
         edit(content / ARTICLE, citation, "[^nosuchsource]")
         assert wait_for(lambda: "not rebuilt" in log.read_text()), log.read_text()
         assert f"error: content/{ARTICLE}: cites [^nosuchsource]" in log.read_text()

@@ -4,12 +4,10 @@ the metadata browsers and search engines need, and the article follows the agree
 from pathlib import Path
 
 from checks import heading_problems, heading_text, metadata_problems, outline, problems_by_page
-from conftest import ROOT, SITE_PAGES, parse
+from conftest import ARTICLE_SOURCE, ROOT, SITE_PAGES, parse
 
 from pelicanconf import long_date
 from plugins.content_rules.sources import parse_metadata
-
-ARTICLE_SOURCE = "ketamine-therapy-for-chronic-pain.md"
 
 EXPECTED_OUTLINE = [
     line for line in (Path(__file__).parent / "expected_outline.txt").read_text("utf-8").splitlines()
@@ -46,7 +44,7 @@ def test_article_shows_contents_review_dates_and_safety_notes(article):
     assert contents == [f"#{h['id']}" for h in article.select(".prose h2")]
     dates = article.select_one(".review-dates")
     assert "Last reviewed" in dates.get_text() and "Next review due" in dates.get_text()
-    metadata = dict(parse_metadata((ROOT / "content" / "articles" / ARTICLE_SOURCE).read_text("utf-8"))[0])
+    metadata = dict(parse_metadata((ROOT / "content" / ARTICLE_SOURCE).read_text("utf-8"))[0])
     shown = [(t["datetime"], t.get_text()) for t in dates.find_all("time")]
     assert shown == [(metadata[key], long_date(metadata[key])) for key in ("reviewed", "next_review")]
     notes = " ".join(aside.get_text(" ", strip=True) for aside in article.select("aside.callout"))
