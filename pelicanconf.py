@@ -65,7 +65,8 @@ AUTHOR_FEED_RSS = None
 
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
-    "content_rules", "shared_references", "accessible_tables", "heading_permalinks", "page_structure", "minify_css",
+    "content_rules", "shared_references", "quick_smarty", "accessible_tables", "heading_permalinks", "page_structure",
+    "minify_css",
     "cache_key",  # last: it reads the settings the others have filled in
 ]
 

@@ -1,0 +1,1 @@
+from .quick_smarty import register  # noqa: F401
