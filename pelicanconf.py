@@ -65,10 +65,16 @@ AUTHOR_FEED_RSS = None
 
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
-    "content_rules", "shared_references", "quick_smarty", "accessible_tables", "heading_permalinks", "page_structure",
-    "minify_css",
+    "content_rules", "shared_references", "quick_smarty", "parallel_reader",
+    "accessible_tables", "heading_permalinks", "page_structure", "minify_css",
     "cache_key",  # last: it reads the settings the others have filled in
 ]
+
+# Markdown is rendered on this many processes (None: one per core the build may use), when a
+# build reads at least READ_IN_PARALLEL_FROM files; fewer, and starting workers costs more than
+# it saves (parallel_reader plugin).
+READ_WORKERS = None
+READ_IN_PARALLEL_FROM = 20
 
 # Abbreviations are defined once, in Markdown's own "*[ABBR]: meaning" syntax, and marked
 # up as <abbr> on every page (the shared_references plugin reads them into the abbr extension).

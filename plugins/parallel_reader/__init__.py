@@ -1,0 +1,1 @@
+from .parallel_reader import register  # noqa: F401

@@ -1,0 +1,161 @@
+"""Render Markdown on every core. Pelican reads its files one at a time, and rendering the
+Markdown is most of a build; this renders the files Pelican is about to read in worker
+processes, a few ahead of it, and hands each result to Pelican's own reader when Pelican asks
+for that file. Pelican's flow is unchanged: the same reader cache, signals, checks and error
+lines, in the same order; only where the Markdown is rendered moves.
+
+Settings: READ_WORKERS (processes; None for one per core this build may use) and
+READ_IN_PARALLEL_FROM (fewer files to read than this, as in a devserver rebuild, and the main
+process reads them: starting workers would cost more than it saves).
+
+Ours because Pelican has no parallel reading, and no maintained plugin adds it.
+"""
+
+import ctypes
+import logging
+import multiprocessing
+import os
+import resource
+import signal
+from concurrent.futures import ProcessPoolExecutor
+
+from pelican import signals
+from pelican.readers import MarkdownReader
+
+logger = logging.getLogger(__name__)
+# Renders in flight per worker: enough to keep every core busy, few enough that a build which
+# stops at a bad file stops at once (a stopping pool finishes what it was given).
+AHEAD_PER_WORKER = 4
+
+
+class Pool:
+    """The worker processes, and the files they render, in the order Pelican will read them."""
+
+    def __init__(self, settings, workers, paths):
+        self.workers = workers
+        self.queue = dict.fromkeys(paths)  # absolute paths not yet given to a worker, in order
+        self.running = {}  # absolute path -> Future of (content, metadata, worker pid, its peak KiB)
+        self.peaks = {}  # worker pid -> its peak memory in KiB
+        # fork: the workers start with this process's settings and Markdown extensions as
+        # they are, no pickling of either.
+        self.executor = ProcessPoolExecutor(workers, multiprocessing.get_context("fork"),
+                                            initializer=start_worker, initargs=(settings,))
+        self.top_up()
+
+    def top_up(self):
+        while self.queue and len(self.running) < self.workers * AHEAD_PER_WORKER:
+            path = next(iter(self.queue))
+            del self.queue[path]
+            self.running[path] = self.executor.submit(render, path)
+
+    def take(self, path):
+        """The rendered (content, metadata) of `path`, or None if no worker has it."""
+        self.queue.pop(path, None)
+        future = self.running.pop(path, None)
+        if future is None:
+            return None
+        try:
+            content, metadata, pid, peak = future.result()
+        except BaseException:
+            self.close()
+            raise
+        self.peaks[pid] = peak
+        self.top_up()
+        return content, metadata
+
+    def close(self):
+        self.queue.clear()
+        self.executor.shutdown(wait=True, cancel_futures=True)
+        if self.peaks:
+            logger.info("Markdown rendered on %d processes; their peak memory: %s MiB", len(self.peaks),
+                        " + ".join(f"{kib / 1024:.0f}" for kib in self.peaks.values()))
+
+
+planned = []  # (settings, absolute path) of each file the generators will read
+pool = None
+worker_reader = None
+
+
+def die_with_parent():
+    """A worker ends when Pelican ends (Linux's PR_SET_PDEATHSIG), even if Pelican is killed."""
+    prctl = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)
+    if prctl is not None:
+        pr_set_pdeathsig = 1
+        prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
+def start_worker(settings):
+    global worker_reader
+    die_with_parent()
+    worker_reader = MarkdownReader(settings)
+
+
+def render(path):
+    content, metadata = worker_reader.read(path)
+    return content, metadata, os.getpid(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def worker_count(settings):
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return settings.get("READ_WORKERS") or cores
+
+
+def start_pool():
+    """At Pelican's first read, once every generator has said what it will read."""
+    global pool
+    paths = [path for _, path in planned]
+    if planned and "fork" in multiprocessing.get_all_start_methods():
+        settings = planned[0][0]
+        workers = worker_count(settings)
+        if workers > 1 and len(paths) >= settings.get("READ_IN_PARALLEL_FROM", 0):
+            pool = Pool(settings, workers, paths)
+    planned.clear()
+
+
+class ParallelMarkdownReader(MarkdownReader):
+    def read(self, source_path):
+        if planned:
+            start_pool()
+        rendered = pool.take(os.path.abspath(source_path)) if pool else None
+        return rendered if rendered is not None else super().read(source_path)
+
+
+def use_parallel_reader(readers):
+    for extension in MarkdownReader.file_extensions:
+        if readers.reader_classes.get(extension) is MarkdownReader:
+            readers.reader_classes[extension] = ParallelMarkdownReader
+
+
+def plan(generator, paths_setting, excludes_setting):
+    """Note the Markdown files this generator will read, in its order, less those Pelican's
+    content cache already holds."""
+    settings = generator.settings
+    for path in generator.get_files(settings[paths_setting], exclude=settings[excludes_setting]):
+        full = os.path.abspath(os.path.join(generator.path, path))
+        if path.rsplit(".", 1)[-1] not in MarkdownReader.file_extensions:
+            continue
+        if generator.get_cached_data(path, None) is None and generator.readers.get_cached_data(full) is None:
+            planned.append((settings, full))
+
+
+def plan_articles(generator):
+    plan(generator, "ARTICLE_PATHS", "ARTICLE_EXCLUDES")
+
+
+def plan_pages(generator):
+    plan(generator, "PAGE_PATHS", "PAGE_EXCLUDES")
+
+
+def finish_reading(generators):
+    global pool
+    planned.clear()
+    if pool is not None:
+        pool.close()
+        pool = None
+
+
+def register():
+    signals.readers_init.connect(use_parallel_reader)
+    signals.article_generator_init.connect(plan_articles)
+    signals.page_generator_init.connect(plan_pages)
+    signals.all_generators_finalized.connect(finish_reading)
