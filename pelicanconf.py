@@ -76,6 +76,10 @@ PLUGINS = [
 READ_WORKERS = None
 READ_IN_PARALLEL_FROM = 20
 
+# Pelican's content cache (make devserver) is stored uncompressed: compressing 1,000 pages took
+# a second of every rebuild, to save disk space nobody is short of.
+GZIP_CACHE = False
+
 # Abbreviations are defined once, in Markdown's own "*[ABBR]: meaning" syntax, and marked
 # up as <abbr> on every page (the shared_references plugin reads them into the abbr extension).
 ABBREVIATIONS_FILE = "abbreviations.md"  # in the content folder (PATH)

@@ -5,6 +5,7 @@ content error, keeps watching, and rebuilds once the file is fixed."""
 
 import datetime
 import os
+import pickle
 import re
 import shutil
 import socket
@@ -28,11 +29,14 @@ def workspace(tmp_path):
     theme = shutil.copytree(ROOT / "theme", tmp_path / "theme")
     cache = tmp_path / "cache"
 
-    def rebuild(**env):
+    def rebuild(must_pass=True, **env):
+        """The rebuilt article page; or, with must_pass=False, the finished build."""
         output = tmp_path / "output"
         shutil.rmtree(output, ignore_errors=True)
         result = build_site(output, content=content, theme=theme, env=env, extra=[
             "-e", "CACHE_CONTENT=true", "LOAD_CONTENT_CACHE=true", f'CACHE_PATH="{cache}"'])
+        if not must_pass:
+            return result
         assert result.returncode == 0, result.stdout + result.stderr
         return (output / ARTICLE_PAGE).read_text("utf-8")
 
@@ -81,6 +85,33 @@ def test_a_cached_rebuild_follows_a_changed_setting(workspace):
     later = (datetime.date.fromisoformat(next_review) + datetime.timedelta(days=1)).isoformat()
     assert "due for review" not in rebuild(BUILD_DATE=next_review)
     assert "due for review" in rebuild(BUILD_DATE=later)
+
+
+def test_a_cached_rebuild_rechecks_links_into_other_pages(workspace):
+    content, _, rebuild = workspace
+    linked = re.search(r"\{filename\}/?(pages/[a-z0-9-]+\.md)", (content / ARTICLE).read_text("utf-8"))[1]
+    (content / linked).unlink()  # the article itself is unchanged, and taken from the cache
+    result = rebuild(must_pass=False)
+    assert result.returncode == 1 and f"link to '/{linked}': there is no such file" in result.stderr
+
+
+def facts_caches(workspace_content):
+    return list((workspace_content.parent / "cache").rglob("content_rules_facts.pickle"))
+
+
+def test_a_cached_rebuild_takes_each_unchanged_page_s_checks_from_the_cache(workspace):
+    content, _, rebuild = workspace
+    (facts,) = facts_caches(content)
+    # Control: the cache is what the rebuild reads. A fact planted in it is reported...
+    with open(facts, "rb") as cache:
+        planted = {digest: (["planted problem"], links) for digest, (_, links) in pickle.load(cache).items()}
+    with open(facts, "wb") as cache:
+        pickle.dump(planted, cache)
+    result = rebuild(must_pass=False)
+    assert result.returncode == 1 and "planted problem" in result.stderr
+    # ... and an unreadable cache is no cache: every page is checked afresh.
+    facts.write_bytes(b"not a pickle")
+    assert "<h1" in rebuild()
 
 
 def test_without_the_cache_key_a_cached_rebuild_misses_the_edit(workspace, tmp_path):

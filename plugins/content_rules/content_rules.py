@@ -22,8 +22,10 @@ still worth reading, and says it is due).
 """
 
 import datetime
+import hashlib
 import logging
 import os
+import pickle
 import re
 import sys
 import unicodedata
@@ -101,6 +103,7 @@ def check_shared_files(pelican):
 
 def check_sources(pelican):
     settings = pelican.settings
+    load_facts(settings)
     for path, problem in sources.tree_problems(settings):
         report(path, problem)
     stop_if_problems()  # an unreadable or linked file is not worth reading further
@@ -121,28 +124,36 @@ def page_ids(root):
     return set(root.xpath(".//@id", smart_strings=False))
 
 
-def check_links(content, root):
-    source_dir = os.path.dirname(content.source_path)
-    content_root = os.path.abspath(content.settings["PATH"])
+def same_page_links(root):
     own_ids = page_ids(root)
-    for tag in root.iter("a", "img"):
-        target = ((tag.get("href") if tag.tag == "a" else tag.get("src")) or "").strip()
-        intrasite = INTRASITE.match(target)
-        if intrasite:
-            path, fragment = intrasite.groups()
-            base = content_root if path.startswith("/") else source_dir
-            linked = os.path.normpath(os.path.join(base, path.lstrip("/")))
-            if os.path.commonpath([content_root, os.path.abspath(linked)]) != content_root:
-                yield f"link to '{path}' points outside content/"
-            elif not os.path.isfile(linked):
-                yield f"link to '{path}': there is no such file"
-            elif fragment:
-                fragment_links.append((content.source_path, linked, fragment))
-        elif target.startswith("#") and target[1:] not in own_ids:
+    for tag in root.iter("a"):
+        target = (tag.get("href") or "").strip()
+        if target.startswith("#") and target[1:] not in own_ids:
             yield f"link to '{target}': this page has no section with that id"
 
 
-def check_headings(content, root):
+def intrasite_links(root):
+    """(path, fragment) of each {filename} or {static} link: whether they exist is checked each build."""
+    for tag in root.iter("a", "img"):
+        if intrasite := INTRASITE.match(((tag.get("href") if tag.tag == "a" else tag.get("src")) or "").strip()):
+            yield intrasite.groups()
+
+
+def check_intrasite_links(content, links):
+    source_dir = os.path.dirname(content.source_path)
+    content_root = os.path.abspath(content.settings["PATH"])
+    for path, fragment in links:
+        base = content_root if path.startswith("/") else source_dir
+        linked = os.path.normpath(os.path.join(base, path.lstrip("/")))
+        if os.path.commonpath([content_root, os.path.abspath(linked)]) != content_root:
+            yield f"link to '{path}' points outside content/"
+        elif not os.path.isfile(linked):
+            yield f"link to '{path}': there is no such file"
+        elif fragment:
+            fragment_links.append((content.source_path, linked, fragment))
+
+
+def check_headings(root):
     previous = 1  # the page title is the h1
     for heading in root.iter("h1", "h2", "h3", "h4", "h5", "h6"):
         level = int(heading.tag[1])
@@ -154,7 +165,7 @@ def check_headings(content, root):
         previous = level
 
 
-def check_tables(content, root):
+def check_tables(root):
     for paragraph in root.iter("p"):
         text = " ".join("".join(paragraph.itertext()).split())
         if text.startswith("|") and text.count("|") > 2:
@@ -162,7 +173,7 @@ def check_tables(content, root):
                    "then a line like |---|---|, then its rows")
 
 
-def check_citations(content, root):
+def check_citations(root):
     if not UNRESOLVED_CITATION.search(" ".join(root.itertext())):
         return  # quick: no "[^" anywhere, not even in code
     text = " ".join(root.xpath(".//text()[not(ancestor::code) and not(ancestor::pre)]", smart_strings=False))
@@ -170,10 +181,7 @@ def check_citations(content, root):
         yield f"cites [^{label}], which is not in the shared references (content/references.md)"
 
 
-def check_html(content, root):
-    domains = content.settings["SOURCE_DOMAINS"]
-    yield from html_problems(content._content, domains, root)
-    yield from html_problems(content.metadata.get("summary") or "", domains)
+def check_entities(root):
     # An entity (&#x202E;) puts in the page what the source check cannot see. The word joiner
     # is ours: it keeps each citation mark on its sentence's line (shared_references).
     for character in dict.fromkeys(sources.INVISIBLE.findall(" ".join(root.itertext()))):
@@ -183,16 +191,65 @@ def check_html(content, root):
                    "where it can hide or reorder text; delete it")
 
 
-RULES = (check_html, check_links, check_headings, check_tables, check_citations)
+RULES = (check_entities, same_page_links, check_headings, check_tables, check_citations)
+
+
+def page_facts(html, settings):
+    """What a page's HTML alone tells the checks: (its problems, its intrasite links)."""
+    root = parse(html)
+    problems = list(html_problems(html, settings["SOURCE_DOMAINS"], root))
+    for rule in RULES:
+        problems.extend(rule(root))
+    return problems, list(intrasite_links(root))
+
+
+# Cached rebuilds (make devserver): the facts of every page read, by a digest of its HTML, kept
+# beside Pelican's content cache (whose folder cache_key names after the settings and plugins),
+# so a page Pelican takes from its cache is not parsed again.
+facts_by_digest = {}
+digests_used = set()
+
+
+def cached_page_facts(html, settings):
+    digest = hashlib.sha256(html.encode()).digest()
+    digests_used.add(digest)
+    if digest not in facts_by_digest:
+        facts_by_digest[digest] = page_facts(html, settings)
+    return facts_by_digest[digest]
+
+
+def facts_file(settings):
+    return Path(settings["CACHE_PATH"], "content_rules_facts.pickle")
+
+
+def load_facts(settings):
+    facts_by_digest.clear()
+    digests_used.clear()
+    if settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE"):
+        try:
+            with open(facts_file(settings), "rb") as cache:
+                facts_by_digest.update(pickle.load(cache))
+        except Exception:  # missing or unreadable: check every page afresh
+            facts_by_digest.clear()
+
+
+def save_facts(pelican):
+    """Once the build has passed: a build that stopped saves nothing, so its pages are checked again."""
+    if pelican.settings.get("CACHE_CONTENT"):
+        path = facts_file(pelican.settings)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb") as cache:
+            pickle.dump({digest: facts_by_digest[digest] for digest in digests_used}, cache)
 
 
 def check_content(content):
     if not isinstance(content, (Article, Page)) or not content._content:
         return
-    root = parse(content._content)
-    for rule in RULES:
-        for problem in rule(content, root):
-            report(content.source_path, problem)
+    problems, links = cached_page_facts(content._content, content.settings)
+    summary = content.metadata.get("summary") or ""
+    for problem in [*problems, *html_problems(summary, content.settings["SOURCE_DOMAINS"]),
+                    *check_intrasite_links(content, links)]:
+        report(content.source_path, problem)
     next_review = content.metadata.get("next_review")
     today = build_date(content.settings)
     content.review_overdue = bool(next_review) and datetime.date.fromisoformat(next_review) < today
@@ -239,3 +296,4 @@ def register():
     # Pages are read after articles, and before Pelican looks for the files they link to.
     signals.page_generator_finalized.connect(stop_after_reading)
     signals.all_generators_finalized.connect(check_site)
+    signals.finalized.connect(save_facts)
