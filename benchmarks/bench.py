@@ -9,7 +9,8 @@ alternating the two in turn:
   (a) our build: our settings, theme and plugins, warnings fatal, as `make html`;
   (b) bare Pelican: its default settings and theme, on the same corpus;
   (c) our build again after changing one article, with Pelican's content cache on.
-Prints N, medians (min-max), the ratios, and our peak memory. Wall time on a shared machine
+Prints N, medians (min-max), the ratios, our CPU time across all processes, our peak memory
+(the largest process), and each Markdown worker's peak (parallel_reader). Wall time on a shared machine
 is noisy: read the medians, and rerun before trusting a small difference.
 Usage: python benchmarks/bench.py [--sizes 1,100,1000] [--runs 5]
 """
@@ -48,6 +49,8 @@ def make_corpus(folder, count, inline_references=False):
     text = with_inline_references(text) if inline_references else text
     for number in range(1, count + 1):
         copy = re.sub(r"^Title: (.*)$", rf"Title: \1 (copy {number})", text, count=1, flags=re.M)
+        # A paragraph of its own, so no two pages render the same HTML, as on a real site.
+        copy = copy.replace("\n## ", f"\nThis is copy {number} of the article.\n\n## ", 1)
         copy = re.sub(r"^Slug: (.*)$", rf"Slug: \1-{number:04d}", copy, count=1, flags=re.M)
         day = f"2026-{1 + number % 12:02d}-{1 + number % 28:02d}"
         copy = re.sub(r"^(Date|Modified): .*$", rf"\1: {day}", copy, flags=re.M)
@@ -59,14 +62,25 @@ def make_corpus(folder, count, inline_references=False):
 
 
 def run(command, cwd):
-    """(wall seconds, peak resident MiB) of one command, which must succeed."""
+    """(wall seconds, CPU seconds, peak resident MiB, its log) of one command, which must succeed.
+    CPU and peak memory count the worker processes too: wait4 reports a process with the
+    children it waited for, and memory as the peak of its largest process."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    log = process.stdout.read().decode()
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"bench: {' '.join(map(str, command))} failed:\n{process.stderr.read().decode()}")
-    return elapsed, usage.ru_maxrss / 1024
+        sys.exit(f"bench: {' '.join(map(str, command))} failed:\n{log}")
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, log
+
+
+def worker_peaks(corpus, output, scratch):
+    """The peak MiB of each worker process (an untimed run, verbose, where parallel_reader logs them)."""
+    shutil.rmtree(output, ignore_errors=True)
+    log = " ".join(run(ours(corpus, output, "-v"), cwd=scratch)[3].split())
+    match = re.search(r"their peak memory: ([\d +]+) MiB", log)
+    return [int(peak) for peak in match[1].split("+")] if match else []
 
 
 def ours(corpus, output, *extra):
@@ -89,16 +103,19 @@ def bench(size, runs, scratch):
     empty_settings.write_text("")
     output = scratch / "out"
     timings = {"ours": [], "bare": []}
+    cpu = []
     peak = 0.0
     for attempt in range(runs):
         order = ["ours", "bare"] if attempt % 2 == 0 else ["bare", "ours"]
         for which in order:
             shutil.rmtree(output, ignore_errors=True)
             command = ours(corpus, output) if which == "ours" else bare(bare_corpus, output, empty_settings)
-            seconds, mib = run(command, cwd=scratch)
+            seconds, cpu_seconds, mib, _ = run(command, cwd=scratch)
             timings[which].append(seconds)
             if which == "ours":
                 peak = max(peak, mib)
+                cpu.append(cpu_seconds)
+    workers = worker_peaks(corpus, output, scratch)
     cache = scratch / "cache"
     cached = ["-e", "CACHE_CONTENT=true", "LOAD_CONTENT_CACHE=true", f'CACHE_PATH="{cache}"']
     rebuilds = []
@@ -122,6 +139,8 @@ def bench(size, runs, scratch):
         "rebuild_ratio": statistics.median(rebuilds) / ours_median,
         "per_article_ms": 1000 * ours_median / size,
         "peak": peak,
+        "cpu": statistics.median(cpu),
+        "workers": workers,
     }
 
 
@@ -135,13 +154,16 @@ def main():
         for size in map(int, args.sizes.split(",")):
             print(f"N={size}: {args.runs} runs of each build ...", file=sys.stderr, flush=True)
             rows.append(bench(size, args.runs, Path(scratch)))
-    print(f"\nClean builds, wall time, median (min-max) of {args.runs} runs; peak memory is our build's.\n")
-    print("| N | ours | bare Pelican | ours / bare | cached rebuild (1 article changed) | rebuild / ours "
-          "| ms per article | peak MiB |")
-    print("|---|---|---|---|---|---|---|---|")
+    print(f"\nClean builds, wall time, median (min-max) of {args.runs} runs. Our CPU time adds up every "
+          "process of the build; peak memory is that of its largest process, then of each Markdown worker "
+          "(none: the build rendered in one process).\n")
+    print("| N | ours | bare Pelican | ours / bare | our CPU time | cached rebuild (1 article changed) "
+          "| rebuild / ours | ms per article | peak MiB | workers' peak MiB |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['N']} | {r['ours']} | {r['bare']} | {r['ratio']:.2f} | {r['rebuild']} | {r['rebuild_ratio']:.2f} "
-              f"| {r['per_article_ms']:.1f} | {r['peak']:.0f} |")
+        workers = " + ".join(map(str, r["workers"])) or "none"
+        print(f"| {r['N']} | {r['ours']} | {r['bare']} | {r['ratio']:.2f} | {r['cpu']:.1f} s | {r['rebuild']} "
+              f"| {r['rebuild_ratio']:.2f} | {r['per_article_ms']:.1f} | {r['peak']:.0f} | {workers} |")
 
 
 if __name__ == "__main__":
