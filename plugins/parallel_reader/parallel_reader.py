@@ -146,7 +146,8 @@ def plan_pages(generator):
     plan(generator, "PAGE_PATHS", "PAGE_EXCLUDES")
 
 
-def finish_reading(generators):
+def finish_reading(*_):
+    """Once every file is read; and at the start of each build, for what a stopped one left."""
     global pool
     planned.clear()
     if pool is not None:
@@ -155,6 +156,7 @@ def finish_reading(generators):
 
 
 def register():
+    signals.get_generators.connect(finish_reading)
     signals.readers_init.connect(use_parallel_reader)
     signals.article_generator_init.connect(plan_articles)
     signals.page_generator_init.connect(plan_pages)
