@@ -4,6 +4,7 @@ not only to the page's own file; `make devserver` keeps serving the last good si
 content error, keeps watching, and rebuilds once the file is fixed."""
 
 import datetime
+import json
 import os
 import pickle
 import re
@@ -16,6 +17,7 @@ import urllib.request
 
 import pytest
 from conftest import ARTICLE_PAGE, ARTICLE_SOURCE, ROOT, article_markers, build_site
+from pelican.settings import read_settings
 
 from plugins.content_rules.sources import parse_metadata
 
@@ -114,12 +116,31 @@ def test_a_cached_rebuild_takes_each_unchanged_page_s_checks_from_the_cache(work
     assert "<h1" in rebuild()
 
 
-def test_without_the_cache_key_a_cached_rebuild_misses_the_edit(workspace, tmp_path):
-    content, theme, _ = workspace
-    settings = tmp_path / "nokeyconf.py"  # our settings, less the cache_key plugin
+def settings_without_cache_key(folder):
+    settings = folder / "nokeyconf.py"  # our settings, less the cache_key plugin
     settings.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *  # noqa\n"
                         "PLUGINS = [p for p in PLUGINS if p != 'cache_key']\n"
                         f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n")
+    return settings
+
+
+def test_cached_checks_follow_the_allowed_sources_even_without_the_cache_key(workspace, tmp_path):
+    content, theme, _ = workspace
+    page = content / "pages" / "questions.md"
+    edit(page, "\n## ", "\nSee also [this page](https://www.who.int/).\n\n## ")  # a host no reference uses
+    settings = settings_without_cache_key(tmp_path)
+    cached = ["-e", "CACHE_CONTENT=true", "LOAD_CONTENT_CACHE=true", f'CACHE_PATH="{tmp_path / "plain-cache"}"']
+    assert build_site(tmp_path / "warm", settings=settings, content=content, theme=theme, extra=cached).returncode == 0
+    allowed = read_settings(str(ROOT / "pelicanconf.py"))["SOURCE_DOMAINS"]
+    narrower = [domain for domain in allowed if domain != "who.int"]
+    result = build_site(tmp_path / "narrower", settings=settings, content=content, theme=theme,
+                        extra=[*cached, f"SOURCE_DOMAINS={json.dumps(narrower)}"])
+    assert result.returncode == 1 and "www.who.int is not an allowed source" in result.stderr
+
+
+def test_without_the_cache_key_a_cached_rebuild_misses_the_edit(workspace, tmp_path):
+    content, theme, _ = workspace
+    settings = settings_without_cache_key(tmp_path)
     cached = ["-e", "CACHE_CONTENT=true", "LOAD_CONTENT_CACHE=true", f'CACHE_PATH="{tmp_path / "plain-cache"}"']
     for attempt in range(2):
         output = tmp_path / f"plain-{attempt}"

@@ -211,7 +211,8 @@ digests_used = set()
 
 
 def cached_page_facts(html, settings):
-    digest = hashlib.sha256(html.encode()).digest()
+    # The allowed sources too, so the facts stay right even in a cache cache_key did not name.
+    digest = hashlib.sha256(repr(settings["SOURCE_DOMAINS"]).encode() + b"\0" + html.encode()).digest()
     digests_used.add(digest)
     if digest not in facts_by_digest:
         facts_by_digest[digest] = page_facts(html, settings)
