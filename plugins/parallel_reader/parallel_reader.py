@@ -6,7 +6,8 @@ lines, in the same order; only where the Markdown is rendered moves.
 
 Settings: READ_WORKERS (processes; None for one per core this build may use) and
 READ_IN_PARALLEL_FROM (fewer files to read than this, as in a devserver rebuild, and the main
-process reads them: starting workers would cost more than it saves).
+process reads them: starting workers would cost more than it saves). On Linux; elsewhere
+Pelican reads as it always does.
 
 Ours because Pelican has no parallel reading, and no maintained plugin adds it.
 """
@@ -17,6 +18,7 @@ import multiprocessing
 import os
 import resource
 import signal
+import sys
 from concurrent.futures import ProcessPoolExecutor
 
 from pelican import signals
@@ -104,7 +106,9 @@ def start_pool():
     """At Pelican's first read, once every generator has said what it will read."""
     global pool
     paths = [path for _, path in planned]
-    if planned and "fork" in multiprocessing.get_all_start_methods():
+    # Linux only: workers are forked (macOS's system libraries may not survive a fork), and
+    # only Linux can end them with Pelican (die_with_parent).
+    if planned and sys.platform == "linux":
         settings = planned[0][0]
         workers = worker_count(settings)
         if workers > 1 and len(paths) >= settings.get("READ_IN_PARALLEL_FROM", 0):
