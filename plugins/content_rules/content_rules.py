@@ -13,7 +13,8 @@ line too, so a build never ends in a traceback.
   (pelicanconf.py), and no page-level references or abbreviations (sources.py).
 - As each page is rendered: the HTML and URL policy (html_policy.py), links to files and
   sections that exist inside content/, no skipped heading levels, tables that rendered,
-  and every citation found in the shared references.
+  and every citation found in the shared references. A cached rebuild takes an unchanged
+  page's results from the cache, and still checks that the files it links to exist.
 - Once all pages are read: no two files with the same output address.
 
 Review dates are enforced here too: a page past its Next_review gets `review_overdue`, which
