@@ -16,6 +16,7 @@ import ctypes
 import logging
 import multiprocessing
 import os
+import pickle
 import resource
 import signal
 import sys
@@ -33,22 +34,27 @@ AHEAD_PER_WORKER = 4
 class Pool:
     """The worker processes, and the files they render, in the order Pelican will read them."""
 
-    def __init__(self, settings, workers, paths):
+    def __init__(self, workers):
         self.workers = workers
-        self.queue = dict.fromkeys(paths)  # absolute paths not yet given to a worker, in order
+        self.queue = {}  # absolute paths not yet given to a worker, in order
         self.running = {}  # absolute path -> Future of (content, metadata, worker pid, its peak KiB)
         self.peaks = {}  # worker pid -> its peak memory in KiB
-        # fork: the workers start with this process's settings and Markdown extensions as
-        # they are, no pickling of either.
-        self.executor = ProcessPoolExecutor(workers, multiprocessing.get_context("fork"),
-                                            initializer=start_worker, initargs=(settings,))
+        self.settings = b""  # the settings the workers render with, pickled once
+        self.executor = ProcessPoolExecutor(workers, multiprocessing.get_context("fork"), initializer=die_with_parent)
+        self.executor.submit(int)  # forks every worker now (see start_workers)
+
+    def start(self, settings, paths):
+        # The settings as they are now, plugins' Markdown extensions included: the workers
+        # were forked before the plugins had all set them up.
+        self.settings = pickle.dumps(settings)
+        self.queue = dict.fromkeys(paths)
         self.top_up()
 
     def top_up(self):
         while self.queue and len(self.running) < self.workers * AHEAD_PER_WORKER:
             path = next(iter(self.queue))
             del self.queue[path]
-            self.running[path] = self.executor.submit(render, path)
+            self.running[path] = self.executor.submit(render, path, self.settings)
 
     def take(self, path):
         """The rendered (content, metadata) of `path`, or None if no worker has it."""
@@ -75,7 +81,7 @@ class Pool:
 
 planned = []  # (settings, absolute path) of each file the generators will read
 pool = None
-worker_reader = None
+worker_reader = None  # in a worker: (the pickled settings, a Markdown reader made with them)
 
 
 def die_with_parent():
@@ -86,14 +92,11 @@ def die_with_parent():
         prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
-def start_worker(settings):
+def render(path, settings):
     global worker_reader
-    die_with_parent()
-    worker_reader = MarkdownReader(settings)
-
-
-def render(path):
-    content, metadata = worker_reader.read(path)
+    if worker_reader is None or worker_reader[0] != settings:
+        worker_reader = (settings, MarkdownReader(pickle.loads(settings)))
+    content, metadata = worker_reader[1].read(path)
     return content, metadata, os.getpid(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
@@ -102,17 +105,35 @@ def worker_count(settings):
     return settings.get("READ_WORKERS") or cores
 
 
-def start_pool():
-    """At Pelican's first read, once every generator has said what it will read."""
+def markdown_files(settings):
+    for folder in (*settings["ARTICLE_PATHS"], *settings["PAGE_PATHS"]):
+        for _, _, files in os.walk(os.path.join(settings["PATH"], folder)):
+            yield from (name for name in files if name.rsplit(".", 1)[-1] in MarkdownReader.file_extensions)
+
+
+def start_workers(pelican):
+    """Fork the workers while Pelican is still one thread: once it runs, its progress display
+    has a thread of its own, and a fork may copy a lock that thread holds. Linux only: macOS's
+    system libraries may not survive a fork, and only Linux ends the workers with Pelican."""
     global pool
-    paths = [path for _, path in planned]
-    # Linux only: workers are forked (macOS's system libraries may not survive a fork), and
-    # only Linux can end them with Pelican (die_with_parent).
-    if planned and sys.platform == "linux":
-        settings = planned[0][0]
-        workers = worker_count(settings)
-        if workers > 1 and len(paths) >= settings.get("READ_IN_PARALLEL_FROM", 0):
-            pool = Pool(settings, workers, paths)
+    finish_reading()
+    settings = pelican.settings
+    workers = worker_count(settings)
+    enough = sum(1 for _ in markdown_files(settings)) >= settings.get("READ_IN_PARALLEL_FROM", 0)
+    if sys.platform == "linux" and workers > 1 and enough:
+        pool = Pool(workers)
+
+
+def start_pool():
+    """At Pelican's first read, once every generator has said what it will read (a cached
+    rebuild may have few files left to read)."""
+    global pool
+    settings = planned[0][0]
+    if pool is not None:
+        if len(planned) >= settings.get("READ_IN_PARALLEL_FROM", 0):
+            pool.start(settings, [path for _, path in planned])
+        else:
+            finish_reading()
     planned.clear()
 
 
@@ -151,7 +172,7 @@ def plan_pages(generator):
 
 
 def finish_reading(*_):
-    """Once every file is read; and at the start of each build, for what a stopped one left."""
+    """Once every file is read (and before a new Pelican starts, for what a stopped one left)."""
     global pool
     planned.clear()
     if pool is not None:
@@ -160,7 +181,7 @@ def finish_reading(*_):
 
 
 def register():
-    signals.get_generators.connect(finish_reading)
+    signals.initialized.connect(start_workers)
     signals.readers_init.connect(use_parallel_reader)
     signals.article_generator_init.connect(plan_articles)
     signals.page_generator_init.connect(plan_pages)

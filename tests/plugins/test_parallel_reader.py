@@ -3,8 +3,10 @@ byte, as Markdown rendered in Pelican's own process; a worker's error reaches Pe
 error it is; workers render only a few files ahead, and end when Pelican ends."""
 
 import os
+import re
 import signal
 import subprocess
+import sys
 import time
 
 import pytest
@@ -44,7 +46,12 @@ def test_a_content_error_reads_the_same_whoever_rendered_the_page(tmp_path):
 def pool():
     settings = read_settings(str(ROOT / "pelicanconf.py"))
     pools = []
-    yield lambda paths: pools.append(Pool(settings, 2, paths)) or pools[-1]
+    def started(paths):
+        pools.append(Pool(2))
+        pools[-1].start(settings, paths)
+        return pools[-1]
+
+    yield started
     for each in pools:
         each.close()
 
@@ -102,3 +109,28 @@ def test_a_killed_build_leaves_no_worker_rendering_on(tmp_path):
             break
         time.sleep(0.1)
     assert not any(alive(worker) for worker in workers)
+
+
+FORK_WATCH = """
+import os, sys, threading
+threads_at_fork = []
+os.register_at_fork(before=lambda: threads_at_fork.append(threading.active_count()))
+sys.argv = ["pelican", *sys.argv[1:]]
+from pelican import main
+try:
+    main()
+finally:
+    print("threads at each fork:", threads_at_fork, file=sys.stderr)
+"""
+
+
+def test_workers_are_forked_while_pelican_is_still_one_thread(tmp_path):
+    # Pelican's progress display runs a thread; a fork beside it may copy a lock it holds.
+    make_corpus(tmp_path / "content", 3)
+    command = pelican_command("pelicanconf.py", tmp_path / "output", tmp_path / "content",
+                              ["-e", "READ_WORKERS=2", "READ_IN_PARALLEL_FROM=0"])
+    result = subprocess.run([sys.executable, "-c", FORK_WATCH, *command[3:]], cwd=ROOT, capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stderr
+    counts = re.search(r"threads at each fork: \[([\d, ]*)\]", result.stderr)[1].split(", ")
+    assert counts == ["1", "1"]
