@@ -1,6 +1,7 @@
 """Plugin parallel_reader: Markdown rendered in worker processes makes the same site, byte for
 byte, as Markdown rendered in Pelican's own process; a worker's error reaches Pelican as the
-error it is; workers render only a few files ahead, and end when Pelican ends."""
+error it is; workers render only a few files ahead, are forked while Pelican is one thread, and
+end when Pelican ends."""
 
 import os
 import re
@@ -46,6 +47,7 @@ def test_a_content_error_reads_the_same_whoever_rendered_the_page(tmp_path):
 def pool():
     settings = read_settings(str(ROOT / "pelicanconf.py"))
     pools = []
+
     def started(paths):
         pools.append(Pool(2))
         pools[-1].start(settings, paths)
