@@ -34,19 +34,20 @@ AHEAD_PER_WORKER = 4
 class Pool:
     """The worker processes, and the files they render, in the order Pelican will read them."""
 
-    def __init__(self, workers):
+    def __init__(self, settings, workers):
+        self.settings = settings  # Pelican's settings: the plugins are still filling them in
         self.workers = workers
         self.queue = {}  # absolute paths not yet given to a worker, in order
         self.running = {}  # absolute path -> Future of (content, metadata, worker pid, its peak KiB)
         self.peaks = {}  # worker pid -> its peak memory in KiB
-        self.settings = b""  # the settings the workers render with, pickled once
+        self.pickled_settings = b""  # what the workers render with
         self.executor = ProcessPoolExecutor(workers, multiprocessing.get_context("fork"), initializer=die_with_parent)
         self.executor.submit(int)  # forks every worker now (see start_workers)
 
-    def start(self, settings, paths):
+    def start(self, paths):
         # The settings as they are now, plugins' Markdown extensions included: the workers
         # were forked before the plugins had all set them up.
-        self.settings = pickle.dumps(settings)
+        self.pickled_settings = pickle.dumps(self.settings)
         self.queue = dict.fromkeys(paths)
         self.top_up()
 
@@ -54,7 +55,7 @@ class Pool:
         while self.queue and len(self.running) < self.workers * AHEAD_PER_WORKER:
             path = next(iter(self.queue))
             del self.queue[path]
-            self.running[path] = self.executor.submit(render, path, self.settings)
+            self.running[path] = self.executor.submit(render, path, self.pickled_settings)
 
     def take(self, path):
         """The rendered (content, metadata) of `path`, or None if no worker has it."""
@@ -79,7 +80,7 @@ class Pool:
                         " + ".join(f"{kib / 1024:.0f}" for kib in self.peaks.values()))
 
 
-planned = []  # (settings, absolute path) of each file the generators will read
+planned = []  # absolute path of each file the generators will read, in their order
 pool = None
 worker_reader = None  # in a worker: (the pickled settings, a Markdown reader made with them)
 
@@ -121,25 +122,22 @@ def start_workers(pelican):
     workers = worker_count(settings)
     enough = sum(1 for _ in markdown_files(settings)) >= settings.get("READ_IN_PARALLEL_FROM", 0)
     if sys.platform == "linux" and workers > 1 and enough:
-        pool = Pool(workers)
+        pool = Pool(settings, workers)
 
 
 def start_pool():
     """At Pelican's first read, once every generator has said what it will read (a cached
     rebuild may have few files left to read)."""
-    global pool
-    settings = planned[0][0]
-    if pool is not None:
-        if len(planned) >= settings.get("READ_IN_PARALLEL_FROM", 0):
-            pool.start(settings, [path for _, path in planned])
-        else:
-            finish_reading()
+    if len(planned) >= pool.settings.get("READ_IN_PARALLEL_FROM", 0):
+        pool.start(planned)
+    else:
+        finish_reading()
     planned.clear()
 
 
 class ParallelMarkdownReader(MarkdownReader):
     def read(self, source_path):
-        if planned:
+        if pool and planned:
             start_pool()
         rendered = pool.take(os.path.abspath(source_path)) if pool else None
         return rendered if rendered is not None else super().read(source_path)
@@ -155,12 +153,14 @@ def plan(generator, paths_setting, excludes_setting):
     """Note the Markdown files this generator will read, in its order, less those Pelican's
     content cache already holds."""
     settings = generator.settings
+    if pool is None:
+        return  # no workers: Pelican reads every file itself
     for path in generator.get_files(settings[paths_setting], exclude=settings[excludes_setting]):
         full = os.path.abspath(os.path.join(generator.path, path))
         if path.rsplit(".", 1)[-1] not in MarkdownReader.file_extensions:
             continue
         if generator.get_cached_data(path, None) is None and generator.readers.get_cached_data(full) is None:
-            planned.append((settings, full))
+            planned.append(full)
 
 
 def plan_articles(generator):

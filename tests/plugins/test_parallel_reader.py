@@ -49,8 +49,8 @@ def pool():
     pools = []
 
     def started(paths):
-        pools.append(Pool(2))
-        pools[-1].start(settings, paths)
+        pools.append(Pool(settings, 2))
+        pools[-1].start(paths)
         return pools[-1]
 
     yield started
