@@ -68,8 +68,8 @@ offline: $(INSTALLED)
 serve: html
 	$(PELICAN) --listen --bind 127.0.0.1 --port $(PORT) -o $(OUTPUT) -s pelicanconf.py
 
-# Rebuilds on every change, each a transaction with Pelican's content cache on (kept right by
-# the cache_key plugin); after a content error it keeps serving the last good site and watching.
+# Rebuilds from scratch on every change, each a transaction; after a content error it keeps
+# serving the last good site and watching.
 devserver: $(INSTALLED)
 	$(BIN)/python scripts/devserver.py "$(OUTPUT)" "$(PORT)" "$(CONTENT)"
 

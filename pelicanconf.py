@@ -64,24 +64,13 @@ AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = [
-    "content_rules", "shared_references", "quick_smarty", "parallel_reader",
-    "accessible_tables", "heading_permalinks", "page_structure", "minify_css",
-    "cache_key",  # last: it reads the settings the others have filled in
-]
-
-# Markdown is rendered on this many processes (None: one per core the build may use), when a
-# build reads at least READ_IN_PARALLEL_FROM files; fewer, and starting workers costs more than
-# it saves (parallel_reader plugin).
-READ_WORKERS = None
-READ_IN_PARALLEL_FROM = 20
-
-# Pelican's content cache (make devserver) is stored uncompressed: compressing 1,000 pages took
-# a second of every rebuild, to save disk space nobody is short of.
-GZIP_CACHE = False
+PLUGINS = ["content_rules", "page_structure", "minify_css"]
+# Our Markdown extensions (in plugins/, named in MARKDOWN below) are imported by name, as
+# Python-Markdown's own are.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins"))
 
 # Abbreviations are defined once, in Markdown's own "*[ABBR]: meaning" syntax, and marked
-# up as <abbr> on every page (the shared_references plugin reads them into the abbr extension).
+# up as <abbr> on every page (content_rules' shared_references extension, below).
 ABBREVIATIONS_FILE = "abbreviations.md"  # in the content folder (PATH)
 
 FOOTNOTE_PLACE_MARKER = "///References///"
@@ -90,22 +79,25 @@ MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.meta": {},
         "markdown.extensions.tables": {},
+        # Table captions ("Table: ..." above a table) and header cells for screen readers.
+        "accessible_tables.accessible_tables:AccessibleTableExtension": {},
         "markdown.extensions.def_list": {},
         "markdown.extensions.attr_list": {},
         "markdown.extensions.md_in_html": {},
         "markdown.extensions.admonition": {},
         "markdown.extensions.smarty": {},
         "markdown.extensions.abbr": {},
+        # Pulls the citations a page uses from REFERENCES_FILE, and every abbreviation from
+        # ABBREVIATIONS_FILE, into the page (the content_rules plugin reads both files first).
+        "content_rules.shared_references:SharedReferencesExtension": {},
         "markdown.extensions.footnotes": {
             "PLACE_MARKER": FOOTNOTE_PLACE_MARKER,
             "SEPARATOR": "-",
             "BACKLINK_TITLE": "Back to where reference %d is cited",
         },
-        "markdown.extensions.toc": {
-            "permalink": "#",
-            "permalink_title": "",
-            "toc_depth": "2-3",
-        },
+        # Section ids for the "On this page" list; no "#" permalinks beside headings (that
+        # list already links every section, and axe's link-in-text-block rule fails them).
+        "markdown.extensions.toc": {"toc_depth": "2-3"},
     },
     "output_format": "html5",
 }

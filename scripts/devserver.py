@@ -1,9 +1,10 @@
 """`make devserver`: serve OUTPUT on 127.0.0.1:PORT and rebuild it whenever the content,
 settings, theme or plugins change. `python scripts/devserver.py OUTPUT PORT [CONTENT]`
 
-Each rebuild is a transaction (scripts/build.py) with Pelican's content cache on (kept right
-by the cache_key plugin): a content error prints its one line and the site being served stays
-the last good one; the watcher keeps watching, and fixing the file rebuilds it.
+Each rebuild is a whole build from scratch (under a second at this site's size, so no cache to
+keep right) and a transaction (scripts/build.py): a content error prints its one line and the
+site being served stays the last good one; the watcher keeps watching, and fixing the file
+rebuilds it.
 
 Ours because Pelican's own devserver stops rebuilding after an error and writes straight into
 the folder it serves.
@@ -19,8 +20,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from scripts.build import ROOT, build  # noqa: E402
 
-CACHE = ROOT / "cache"
-CACHED = ["-e", "CACHE_CONTENT=true", "LOAD_CONTENT_CACHE=true", f'CACHE_PATH="{CACHE}"']
 POLL_SECONDS = 0.5
 
 
@@ -46,7 +45,7 @@ def serve(output, port):
 
 def main(output, port, content=None):
     output, content = Path(output).absolute(), Path(content or ROOT / "content").absolute()
-    build("pelicanconf.py", output, content, extra=CACHED)
+    build("pelicanconf.py", output, content)
     server = serve(output, int(port))
     print(f"Serving {output} on http://127.0.0.1:{server.server_address[1]}/ ; "
           "rebuilding on every change (Ctrl-C to stop)", flush=True)
@@ -56,7 +55,7 @@ def main(output, port, content=None):
         now = snapshot(content)
         if now != seen:
             seen = now
-            status = build("pelicanconf.py", output, content, extra=CACHED)
+            status = build("pelicanconf.py", output, content)
             print("rebuilt" if status == 0 else "not rebuilt: the site served is the last good one", flush=True)
 
 

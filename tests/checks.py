@@ -40,7 +40,7 @@ def heading_problems(soup):
 
 
 def heading_text(heading):
-    """A heading's words (its permalink is beside it, not inside: heading_permalinks)."""
+    """A heading's words, spaces collapsed."""
     return " ".join(heading.get_text().split())
 
 
@@ -158,7 +158,7 @@ def reading_text(soup):
     prose = parse(str(soup)).select_one(".prose")
     if prose is None:
         return ""
-    for element in prose.select("table, .footnote, sup, .headerlink"):
+    for element in prose.select("table, .footnote, sup"):
         element.decompose()
     sentences = []
     for block in prose.find_all(["p", "li", "dt", "dd", "h2", "h3", "h4"]):

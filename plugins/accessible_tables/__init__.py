@@ -1,1 +1,0 @@
-from .accessible_tables import register  # noqa: F401

@@ -4,7 +4,8 @@ A paragraph "Table: text" just before a table becomes its caption (Pandoc's synt
 column headers get scope="col", and each body row's first cell becomes a row header. Each
 other body cell carries its column's name in data-label, which the stylesheet shows above
 the cell when a narrow screen lays each row out as a card.
-Ours because Python-Markdown tables have no caption syntax and no row headers.
+Ours because Python-Markdown tables have no caption syntax and no row headers. A Markdown
+extension, not a Pelican plugin: pelicanconf.py's MARKDOWN names it.
 """
 
 import xml.etree.ElementTree as etree
@@ -12,7 +13,6 @@ from itertools import pairwise
 
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
-from pelican import signals
 
 CAPTION_PREFIX = "Table:"
 
@@ -51,11 +51,3 @@ class AccessibleTableExtension(Extension):
     def extendMarkdown(self, md):
         # Before "inline" (priority 20), so the caption's own Markdown is still rendered.
         md.treeprocessors.register(AccessibleTableProcessor(md), "accessible_tables", 25)
-
-
-def add_extension(pelican):
-    pelican.settings["MARKDOWN"].setdefault("extensions", []).append(AccessibleTableExtension())
-
-
-def register():
-    signals.initialized.connect(add_extension)

@@ -7,14 +7,14 @@ error, because Pelican prints a Python traceback after any fatal log message, an
 line an editor needs gets lost in it. Any warning Pelican itself logs is turned into such a
 line too, so a build never ends in a traceback.
 
-- At start-up: the shared references and abbreviations (sources.py).
+- At start-up: the shared references and abbreviations (shared_files.py), which it then hands
+  to the Markdown extension that pulls them into every page (shared_references.py).
 - Before Pelican reads the files: what is in content/ (no symlinks, nothing unreadable or
   unpublished), each file's encoding and characters, its metadata against CONTENT_SCHEMA
   (pelicanconf.py), and no page-level references or abbreviations (sources.py).
 - As each page is rendered: the HTML and URL policy (html_policy.py), links to files and
   sections that exist inside content/, no skipped heading levels, tables that rendered,
-  and every citation found in the shared references. A cached rebuild takes an unchanged
-  page's results from the cache, and still checks that the files it links to exist.
+  and every citation found in the shared references.
 - Once all pages are read: no two files with the same output address.
 
 Review dates are enforced here too: a page past its Next_review gets `review_overdue`, which
@@ -23,10 +23,8 @@ still worth reading, and says it is due).
 """
 
 import datetime
-import hashlib
 import logging
 import os
-import pickle
 import re
 import sys
 import unicodedata
@@ -36,8 +34,9 @@ from pathlib import Path
 from pelican import signals
 from pelican.contents import Article, Page
 
-from . import sources
+from . import shared_references, sources
 from .html_policy import host_allowed, html_problems, parse  # noqa: F401 (host_allowed: used by the tests)
+from .shared_files import read_shared_files
 
 INTRASITE = re.compile(r"^\{(?:filename|static)\}([^#?]*)(?:#(.*))?$")
 UNRESOLVED_CITATION = re.compile(r"\[\^([^\]]+)\]")
@@ -95,16 +94,17 @@ def check_shared_files(pelican):
     root_logger = logging.getLogger()
     if not any(isinstance(h, OneLineErrors) for h in root_logger.handlers):
         root_logger.handlers.insert(0, OneLineErrors())
-    for path, problem in sources.shared_files_problems(settings):
+    files = read_shared_files(settings)
+    for path, problem in files.problems:
         report(path, problem)
     stop_if_problems()
+    shared_references.shared = files
 
 
 # Before Pelican reads the files.
 
 def check_sources(pelican):
     settings = pelican.settings
-    load_facts(settings)
     for path, problem in sources.tree_problems(settings):
         report(path, problem)
     stop_if_problems()  # an unreadable or linked file is not worth reading further
@@ -204,50 +204,10 @@ def page_facts(html, settings):
     return problems, list(intrasite_links(root))
 
 
-# Cached rebuilds (make devserver): the facts of every page read, by a digest of its HTML, kept
-# beside Pelican's content cache (whose folder cache_key names after the settings and plugins),
-# so a page Pelican takes from its cache is not parsed again.
-facts_by_digest = {}
-digests_used = set()
-
-
-def cached_page_facts(html, settings):
-    # The allowed sources too, so the facts stay right even in a cache cache_key did not name.
-    digest = hashlib.sha256(repr(settings["SOURCE_DOMAINS"]).encode() + b"\0" + html.encode()).digest()
-    digests_used.add(digest)
-    if digest not in facts_by_digest:
-        facts_by_digest[digest] = page_facts(html, settings)
-    return facts_by_digest[digest]
-
-
-def facts_file(settings):
-    return Path(settings["CACHE_PATH"], "content_rules_facts.pickle")
-
-
-def load_facts(settings):
-    facts_by_digest.clear()
-    digests_used.clear()
-    if settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE"):
-        try:
-            with open(facts_file(settings), "rb") as cache:
-                facts_by_digest.update(pickle.load(cache))
-        except Exception:  # missing or unreadable: check every page afresh
-            facts_by_digest.clear()
-
-
-def save_facts(pelican):
-    """Once the build has passed: a build that stopped saves nothing, so its pages are checked again."""
-    if pelican.settings.get("CACHE_CONTENT"):
-        path = facts_file(pelican.settings)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "wb") as cache:
-            pickle.dump({digest: facts_by_digest[digest] for digest in digests_used}, cache)
-
-
 def check_content(content):
     if not isinstance(content, (Article, Page)) or not content._content:
         return
-    problems, links = cached_page_facts(content._content, content.settings)
+    problems, links = page_facts(content._content, content.settings)
     summary = content.metadata.get("summary") or ""
     for problem in [*problems, *html_problems(summary, content.settings["SOURCE_DOMAINS"]),
                     *check_intrasite_links(content, links)]:
@@ -298,4 +258,3 @@ def register():
     # Pages are read after articles, and before Pelican looks for the files they link to.
     signals.page_generator_finalized.connect(stop_after_reading)
     signals.all_generators_finalized.connect(check_site)
-    signals.finalized.connect(save_facts)

@@ -1,6 +1,6 @@
 """Checks on the Markdown sources, before Pelican reads them: what is in content/, how each
-file is encoded, what its metadata says (CONTENT_SCHEMA in pelicanconf.py), and the shared
-references and abbreviations. Each check yields problems; content_rules reports them.
+file is encoded, and what its metadata says (CONTENT_SCHEMA in pelicanconf.py). Each check
+yields problems; content_rules reports them. (The shared files' grammar: shared_files.py.)
 """
 
 import datetime
@@ -11,8 +11,6 @@ import stat
 import unicodedata
 from pathlib import Path
 
-from .html_policy import url_problem
-
 # Python-Markdown's meta extension: "Key: value" lines, indented continuation lines, up to
 # the first line that is neither.
 META_LINE = re.compile(r"^[ ]{0,3}([A-Za-z0-9_-]+):\s*(.*)$")
@@ -21,17 +19,10 @@ FOOTNOTE_DEFINITION = re.compile(r"^[ ]{0,3}\[\^([^\]]*)\]:")
 ABBREVIATION_DEFINITION = re.compile(r"^[ ]{0,3}\*\[([^\]]*)\]:")
 FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 IMAGE_WITHOUT_ALT = re.compile(r"!\[\s*\]\(\s*([^)\s]*)")
-LINK_IN_DEFINITION = re.compile(r"<([^>\s]+)>|\]\(([^)\s]+)\)")
-DOI_LINK = re.compile(r"^https://doi\.org/10\.\d{4,9}/\S+$")
 # Characters that hide or reorder text: C0/C1 controls (not tab or line ends), bidirectional
 # overrides (U+202E can turn "25 mg" into "gm 52"), zero-width and BOM characters.
 INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 DATE_FIELDS = ("date", "modified", "reviewed", "next_review")
-
-
-def shared_file(settings, key):
-    """REFERENCES_FILE or ABBREVIATIONS_FILE: named in the settings, kept in the content folder."""
-    return Path(settings["PATH"], settings[key])
 
 
 def read_text(path):
@@ -172,7 +163,7 @@ def tree_problems(settings):
     """(path, problem) for what in content/ Pelican would skip or follow silently."""
     root = Path(settings["PATH"])
     content_folders = [root / folder for folder in (*settings["ARTICLE_PATHS"], *settings["PAGE_PATHS"])]
-    shared_files = {shared_file(settings, key).resolve() for key in ("REFERENCES_FILE", "ABBREVIATIONS_FILE")}
+    shared_files = {Path(root, settings[key]).resolve() for key in ("REFERENCES_FILE", "ABBREVIATIONS_FILE")}
     problems = []
     for folder, subfolders, files in os.walk(root, onerror=lambda e: problems.append((e.filename, "cannot be read"))):
         for name in sorted(subfolders + files):
@@ -191,48 +182,3 @@ def tree_problems(settings):
                     problems.append((path, "is not in articles/ or pages/, so it would not be published"))
         subfolders[:] = [d for d in subfolders if not os.path.islink(os.path.join(folder, d))]
     return problems
-
-
-def definitions_problems(path, pattern, what):
-    """Problems in a file of one-line definitions (references or abbreviations): (labels, problems)."""
-    text, problem = read_text(path)
-    if problem:
-        return {}, [problem]
-    problems = list(invisible_characters(text))
-    labels = {}
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        match = pattern.match(line)
-        if not match:
-            problems.append(f"line {number}: not {what}")
-        elif match[1] in labels:
-            problems.append(f"line {number}: '{match[1]}' is defined twice (first on line {labels[match[1]][0]})")
-        else:
-            labels[match[1]] = (number, line)
-    return labels, problems
-
-
-def references_problems(settings):
-    path = shared_file(settings, "REFERENCES_FILE")
-    labels, problems = definitions_problems(path, FOOTNOTE_DEFINITION, "a reference ('[^label]: citation <https://...>')")
-    for label, (number, line) in labels.items():
-        links = [a or b for a, b in LINK_IN_DEFINITION.findall(line)]
-        if len(links) != 1:
-            problems.append(f"line {number}: [^{label}] needs exactly one link, <https://...>, found {len(links)}")
-            continue
-        if problem := url_problem(links[0], settings["SOURCE_DOMAINS"]):
-            problems.append(f"line {number}: [^{label}]: {problem}")
-        elif "doi.org" in links[0].lower() and not DOI_LINK.match(links[0]):
-            problems.append(f"line {number}: [^{label}]: '{links[0]}' is not a DOI link (https://doi.org/10.NNNN/...)")
-    return problems
-
-
-def shared_files_problems(settings):
-    """(path, problem) in the shared references and abbreviations."""
-    for problem in references_problems(settings):
-        yield shared_file(settings, "REFERENCES_FILE"), problem
-    abbreviations = shared_file(settings, "ABBREVIATIONS_FILE")
-    _, problems = definitions_problems(abbreviations, ABBREVIATION_DEFINITION, "an abbreviation ('*[ABBR]: meaning')")
-    for problem in problems:
-        yield abbreviations, problem

@@ -28,8 +28,6 @@ def part_html(content, parts):
     """The page's rendered text, its ids and links rewritten to live inside the one file."""
     prefix = Path(content.save_as).stem
     root = lxml.html.fragment_fromstring(content.get_content("."), create_parent="div")
-    for permalink in root.find_class("headerlink"):
-        permalink.drop_tree()
     for element in root.xpath(".//*[@id]"):
         element.set("id", prefixed(prefix, element.get("id")))
     for link in root.xpath(".//a[@href]"):

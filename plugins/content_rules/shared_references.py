@@ -1,58 +1,47 @@
 """Cite sources from one shared list: `[^label]` in any page pulls in the matching
-`[^label]: full citation` from REFERENCES_FILE, so each citation is written once. The
-abbreviations in ABBREVIATIONS_FILE are shared the same way, through Markdown's abbr extension.
-(content_rules checks both files first, and reports their mistakes one line each.)
+`[^label]: full citation` from the shared references, so each citation is written once; the
+shared abbreviations reach every page the same way, as Markdown's own `*[ABBR]: meaning` lines
+for its abbr extension. The files are read (shared_files.py) and handed over by content_rules at
+the start of each build; pelicanconf.py's MARKDOWN names this extension with the others.
 
 It also keeps one back-link per reference, named "Back to where reference N is cited":
 Python-Markdown adds one for every time a source is cited, and a row of 25 identical "↩"
 links is noise to a screen reader.
 
 Ours because no maintained plugin lets Markdown footnotes share definitions across
-pages. An unknown label is left as it is, as literal "[^label]" text, which the
-content_rules plugin reports with the page's file name.
+pages. An unknown label is left as it is, as literal "[^label]" text, which content_rules
+reports with the page's file name.
 """
 
 import re
-from pathlib import Path
 
 from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
-from pelican import signals
 
-DEFINITION = re.compile(r"^\[\^([^\]]+)\]:")
+PAGE_DEFINITION = re.compile(r"^[ ]{0,3}\[\^([^\]]+)\]:")
 REFERENCE = re.compile(r"\[\^([^\]]+)\](?!:)")
 WORD_JOINER_ENTITY = "&#8288;"
 CITATION_MARK = re.compile(r'(<sup(?: id="[^"]*")?>)(<a class="footnote-ref")')
-ABBREVIATION = re.compile(r"^\*\[([^\]]+)\]:(.*)$")
 
 
-def read_definitions(path):
-    """{label: definition line} from a file of Markdown footnote definitions."""
-    definitions = {}
-    for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        match = DEFINITION.match(line)
-        if not match:
-            raise ValueError(f"{path}:{number}: not a reference definition ('[^label]: citation')")
-        if match[1] in definitions:
-            raise ValueError(f"{path}:{number}: reference label '{match[1]}' is defined twice")
-        definitions[match[1]] = line
-    return definitions
+# The shared files of this build (shared_files.SharedFiles), set by content_rules as it starts.
+shared = None
 
 
 class SharedReferencesPreprocessor(Preprocessor):
-    def __init__(self, md, definitions):
+    def __init__(self, md, files):
         super().__init__(md)
-        self.definitions = definitions
+        self.files = files
 
     def run(self, lines):
-        defined = {m[1] for line in lines if (m := DEFINITION.match(line))}
+        references, abbreviations = self.files.references, self.files.abbreviations
+        defined = {m[1] for line in lines if (m := PAGE_DEFINITION.match(line))}
         cited = dict.fromkeys(label for line in lines for label in REFERENCE.findall(line))
-        missing = [label for label in cited if label not in defined and label in self.definitions]
-        return lines + [""] + [self.definitions[label] for label in missing]
+        missing = [label for label in cited if label not in defined and label in references]
+        return [*lines, "", *(references[label].line for label in missing),
+                "", *(definition.line for definition in abbreviations.values())]
 
 
 class OneBacklinkTreeprocessor(Treeprocessor):
@@ -84,31 +73,16 @@ class CitationMarkJoiner(Postprocessor):
 
 
 class SharedReferencesExtension(Extension):
-    def __init__(self, definitions):
-        super().__init__()
-        self.definitions = definitions
+    def __init__(self, files=None, **kwargs):
+        super().__init__(**kwargs)
+        self.files = files
 
     def extendMarkdown(self, md):
-        # Before the footnotes extension reads definitions (its preprocessing is block-level).
-        md.preprocessors.register(SharedReferencesPreprocessor(md, self.definitions), "shared_references", 28)
+        files = self.files or shared
+        if files is None:
+            raise RuntimeError("the shared references were not read: the content_rules plugin reads them")
+        # Before the footnotes and abbr extensions read definitions (their processing is block-level).
+        md.preprocessors.register(SharedReferencesPreprocessor(md, files), "shared_references", 28)
         # After the footnotes extension adds a back-link per citation ("footnote-duplicate", 15).
         md.treeprocessors.register(OneBacklinkTreeprocessor(md), "one_backlink", 14)
         md.postprocessors.register(CitationMarkJoiner(md), "citation_mark_joiner", 5)
-
-
-def read_abbreviations(path):
-    """{abbreviation: meaning} from a file of Markdown abbreviation definitions."""
-    return {match[1]: match[2].strip() for line in path.read_text("utf-8").splitlines()
-            if (match := ABBREVIATION.match(line))}
-
-
-def add_extension(pelican):
-    settings = pelican.settings
-    definitions = read_definitions(Path(settings["PATH"], settings["REFERENCES_FILE"]))
-    settings["MARKDOWN"].setdefault("extensions", []).append(SharedReferencesExtension(definitions))
-    abbr = settings["MARKDOWN"].setdefault("extension_configs", {}).setdefault("markdown.extensions.abbr", {})
-    abbr["glossary"] = read_abbreviations(Path(settings["PATH"], settings["ABBREVIATIONS_FILE"]))
-
-
-def register():
-    signals.initialized.connect(add_extension)

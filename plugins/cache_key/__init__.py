@@ -1,1 +1,0 @@
-from .cache_key import register  # noqa: F401

@@ -1,0 +1,75 @@
+"""The shared references and abbreviations: their one grammar, read once a build.
+
+- content/references.md: one reference a line, `[^label]: full citation <https://link>`;
+- content/abbreviations.md: one abbreviation a line, `*[ABBR]: meaning`.
+
+Each definition starts at the beginning of its line; blank lines are ignored, and any other line
+is a problem. Pages draw on both through the shared_references Markdown extension, and
+content_rules reports every problem found here, one line each, before anything is rendered.
+"""
+
+import re
+from collections import namedtuple
+from pathlib import Path
+
+from .html_policy import url_problem
+from .sources import invisible_characters, read_text
+
+REFERENCE = re.compile(r"\[\^([^\]\n]+)\]:[ \t]*(.*)")
+ABBREVIATION = re.compile(r"\*\[([^\]\n]+)\]:[ \t]*(.*)")
+LINK_IN_DEFINITION = re.compile(r"<([^>\s]+)>|\]\(([^)\s]+)\)")
+DOI_LINK = re.compile(r"^https://doi\.org/10\.\d{4,9}/\S+$")
+
+# One definition: its line number, the whole line, and what follows the label.
+Definition = namedtuple("Definition", "number line text")
+# {label: Definition} of each file, and [(path, problem)] for both.
+SharedFiles = namedtuple("SharedFiles", "references abbreviations problems")
+
+
+def read_definitions(path, pattern, what):
+    """({label: Definition}, [problem]) of one file of one-line definitions."""
+    text, problem = read_text(path)
+    if problem:
+        return {}, [problem]
+    problems = list(invisible_characters(text))
+    definitions = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        match = pattern.fullmatch(line)
+        if not match:
+            start = "; it must start at the beginning of the line" if line[:1].isspace() else ""
+            problems.append(f"line {number}: not {what}{start}")
+        elif match[1] in definitions:
+            problems.append(f"line {number}: '{match[1]}' is defined twice (first on line "
+                            f"{definitions[match[1]].number})")
+        elif not match[2].strip():
+            problems.append(f"line {number}: '{match[1]}' has no text after its ':'")
+        else:
+            definitions[match[1]] = Definition(number, line, match[2].strip())
+    return definitions, problems
+
+
+def reference_problems(references, source_domains):
+    for label, definition in references.items():
+        links = [a or b for a, b in LINK_IN_DEFINITION.findall(definition.text)]
+        where = f"line {definition.number}: [^{label}]"
+        if len(links) != 1:
+            yield f"{where} needs exactly one link, <https://...>, found {len(links)}"
+        elif problem := url_problem(links[0], source_domains):
+            yield f"{where}: {problem}"
+        elif "doi.org" in links[0].lower() and not DOI_LINK.match(links[0]):
+            yield f"{where}: '{links[0]}' is not a DOI link (https://doi.org/10.NNNN/...)"
+
+
+def read_shared_files(settings):
+    """SharedFiles of the content folder the settings name (PATH, REFERENCES_FILE, ABBREVIATIONS_FILE)."""
+    references_path = Path(settings["PATH"], settings["REFERENCES_FILE"])
+    abbreviations_path = Path(settings["PATH"], settings["ABBREVIATIONS_FILE"])
+    references, problems = read_definitions(
+        references_path, REFERENCE, "a reference ('[^label]: citation <https://...>')")
+    problems = [(references_path, p) for p in [*problems, *reference_problems(references, settings["SOURCE_DOMAINS"])]]
+    abbreviations, abbreviation_problems = read_definitions(
+        abbreviations_path, ABBREVIATION, "an abbreviation ('*[ABBR]: meaning')")
+    problems += [(abbreviations_path, p) for p in abbreviation_problems]
+    return SharedFiles(references, abbreviations, problems)

@@ -1,1 +1,0 @@
-from .heading_permalinks import register  # noqa: F401

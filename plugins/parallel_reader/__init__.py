@@ -1,1 +1,0 @@
-from .parallel_reader import register  # noqa: F401

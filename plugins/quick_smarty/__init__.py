@@ -1,1 +1,0 @@
-from .quick_smarty import register  # noqa: F401

@@ -1,1 +1,0 @@
-from .shared_references import register  # noqa: F401
