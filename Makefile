@@ -6,7 +6,6 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.installed-test
 NODE_TOOLS := node_modules/.installed
-PELICAN := $(BIN)/pelican
 CONTENT := content
 OUTPUT := output
 # The published build has absolute URLs, so it has its own folder: output/ keeps opening from disk.
@@ -25,7 +24,7 @@ help:
 	@echo "make publish    build for GitHub Pages into $(PUBLISH_OUTPUT)/ (needs SITEURL=https://USER.github.io/REPO)"
 	@echo "make offline    build dist/*-offline.zip (works from disk, no network), dist/*-print.html and dist/*.epub"
 	@echo "make audit      run Lighthouse (mobile) on every page; reports in $(REPORTS)/"
-	@echo "make bench      time our build against bare Pelican at 1, 100 and 1,000 articles"
+	@echo "make bench      time our build against bare Pelican at the site's size, 50 and 300 pages"
 	@echo "make clean      remove $(OUTPUT)/ and build leftovers (keeps .venv)"
 
 # Building needs only requirements.lock; the tests add requirements-test.lock (Playwright,
@@ -65,16 +64,17 @@ publish: $(INSTALLED)
 offline: $(INSTALLED)
 	$(BIN)/python packaging/offline.py "$(DIST)" "$(CONTENT)"
 
+# Both serve as GitHub Pages does (a 404.html for a missing file), on 127.0.0.1 only.
 serve: html
-	$(PELICAN) --listen --bind 127.0.0.1 --port $(PORT) -o $(OUTPUT) -s pelicanconf.py
+	$(BIN)/python scripts/devserver.py "$(OUTPUT)" "$(PORT)"
 
 # Rebuilds from scratch on every change, each a transaction; after a content error it keeps
 # serving the last good site and watching.
 devserver: $(INSTALLED)
-	$(BIN)/python scripts/devserver.py "$(OUTPUT)" "$(PORT)" "$(CONTENT)"
+	$(BIN)/python scripts/devserver.py --watch "$(OUTPUT)" "$(PORT)" "$(CONTENT)"
 
 test: $(TEST_INSTALLED) $(NODE_TOOLS)
-	@$(BIN)/python tests/prerequisites.py
+	@$(BIN)/python checkers/prerequisites.py
 	$(BIN)/python -m pytest
 
 # Performance tools for people, not tests: their timings and scores vary run to run.

@@ -13,9 +13,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-from pages_server import serve  # noqa: E402
+sys.path[:0] = [str(ROOT), str(ROOT / "checkers")]
 from prerequisites import CHROMIUM_ARGS, find_chromium  # noqa: E402
+
+from scripts.pages_server import serve  # noqa: E402
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]

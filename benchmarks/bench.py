@@ -5,7 +5,7 @@ Bare Pelican gets the same Markdown with each copy's references written inline (
 references, and our rules refuse a page that defines its own), its default settings and theme.
 The two builds alternate; the table gives the median (min-max) wall time, the ratio and our cost
 per page. Wall time on a shared machine is noisy: rerun before trusting a small difference.
-Usage: python benchmarks/bench.py [--runs 5]
+Usage: python benchmarks/bench.py [--runs 3]
 """
 
 import argparse
@@ -20,10 +20,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from pelican.settings import read_settings  # noqa: E402
+
 from plugins.content_rules.shared_files import read_shared_files  # noqa: E402
 from scripts.build import pelican_command  # noqa: E402
 
 SIZES = (None, 50, 300)  # None: the site as it is
+SETTINGS = read_settings(str(ROOT / "pelicanconf.py"))
 
 
 def make_corpus(folder, pages, inline_references):
@@ -37,7 +40,7 @@ def make_corpus(folder, pages, inline_references):
         copy = re.sub(r"^Slug: (.*)$", rf"Slug: \1-{number:04d}", copy, count=1, flags=re.M)
         (folder / "articles" / f"copy-{number:04d}.md").write_text(copy, "utf-8")
     if inline_references:
-        references = read_shared_files(folder).references
+        references = read_shared_files({**SETTINGS, "PATH": folder}).references
         for path in (folder / "articles").glob("*.md"):
             page = path.read_text("utf-8")
             cited = dict.fromkeys(re.findall(r"\[\^([^\]]+)\](?!:)", page))
@@ -75,18 +78,24 @@ def bench(size, runs, scratch):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     print(f"Clean builds, wall time, median (min-max) of {args.runs} runs.\n")
     print("| pages | ours | bare Pelican | ours / bare | ms per page (ours) |\n|---|---|---|---|---|")
+    medians = []
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
         for size in SIZES:
             pages, times = bench(size, args.runs, Path(scratch))
             ours, bare = statistics.median(times["ours"]), statistics.median(times["bare"])
+            medians.append((pages, ours, bare))
             shown = {k: f"{statistics.median(v):.2f} s ({min(v):.2f}-{max(v):.2f})" for k, v in times.items()}
             print(f"| {pages} | {shown['ours']} | {shown['bare']} | {ours / bare:.2f} | {1000 * ours / pages:.0f} |",
                   flush=True)
-
+    (first, ours_first, bare_first), (last, ours_last, bare_last) = medians[0], medians[-1]
+    per_page = {name: 1000 * (at_last - at_first) / (last - first)
+                for name, at_first, at_last in (("ours", ours_first, ours_last), ("bare", bare_first, bare_last))}
+    print(f"\nEach page beyond the site's own {first} costs about {per_page['ours']:.0f} ms in our build, "
+          f"{per_page['bare']:.0f} ms in bare Pelican's.")
 
 if __name__ == "__main__":
     main()

@@ -1,24 +1,24 @@
-"""`make devserver`: serve OUTPUT on 127.0.0.1:PORT and rebuild it whenever the content,
-settings, theme or plugins change. `python scripts/devserver.py OUTPUT PORT [CONTENT]`
+"""`make serve` and `make devserver`: serve OUTPUT on 127.0.0.1:PORT as GitHub Pages would
+(scripts/pages_server.py), and with --watch rebuild it whenever the content, settings, theme or
+plugins change. `python scripts/devserver.py [--watch] OUTPUT PORT [CONTENT]`
 
 Each rebuild is a whole build from scratch (under a second at this site's size, so no cache to
 keep right) and a transaction (scripts/build.py): a content error prints its one line and the
 site being served stays the last good one; the watcher keeps watching, and fixing the file
-rebuilds it.
+rebuilds it. A missing file is a 404, a busy port one line, Ctrl-C a quiet stop.
 
 Ours because Pelican's own devserver stops rebuilding after an error and writes straight into
 the folder it serves.
 """
 
-import functools
-import http.server
+import argparse
 import sys
-import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from scripts.build import ROOT, build  # noqa: E402
+from scripts.pages_server import start  # noqa: E402
 
 POLL_SECONDS = 0.5
 
@@ -35,24 +35,21 @@ def snapshot(content):
             if (stat := path.stat())}
 
 
-def serve(output, port):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
-    handler.log_message = lambda *args: None  # one line per request is noise beside the build's
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
-def main(output, port, content=None):
+def main(output, port, content, watch):
     output, content = Path(output).absolute(), Path(content or ROOT / "content").absolute()
-    build("pelicanconf.py", output, content)
-    server = serve(output, int(port))
-    print(f"Serving {output} on http://127.0.0.1:{server.server_address[1]}/ ; "
-          "rebuilding on every change (Ctrl-C to stop)", flush=True)
+    if watch:
+        build("pelicanconf.py", output, content)
+    try:
+        server = start(output, int(port))
+    except OSError as error:
+        sys.exit(f"error: cannot serve on port {port}: {error.strerror}. Stop what is using it, "
+                 f"or choose another port: make {'devserver' if watch else 'serve'} PORT={int(port) + 1}")
+    print(f"Serving {output} on http://127.0.0.1:{server.server_address[1]}/"
+          f"{' ; rebuilding on every change' if watch else ''} (Ctrl-C to stop)", flush=True)
     seen = snapshot(content)
     while True:
         time.sleep(POLL_SECONDS)
-        now = snapshot(content)
+        now = snapshot(content) if watch else seen
         if now != seen:
             seen = now
             status = build("pelicanconf.py", output, content)
@@ -60,9 +57,13 @@ def main(output, port, content=None):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) not in (3, 4):
-        sys.exit("usage: python scripts/devserver.py OUTPUT PORT [CONTENT]")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--watch", action="store_true", help="rebuild on every change")
+    parser.add_argument("output")
+    parser.add_argument("port")
+    parser.add_argument("content", nargs="?")
+    args = parser.parse_args()
     try:
-        main(*sys.argv[1:])
+        main(args.output, args.port, args.content, args.watch)
     except KeyboardInterrupt:
-        pass
+        print("stopped", file=sys.stderr)

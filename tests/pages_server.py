@@ -1,62 +1,14 @@
-"""A stand-in for GitHub Pages on 127.0.0.1, and a crawler that follows a site's links over real HTTP.
+"""A crawler that follows a site's links over real HTTP, through the local stand-in for GitHub
+Pages (scripts/pages_server.py: a sub-path, folder URLs, 404.html for an unknown path)."""
 
-Like a Pages project site, the folder is served under a sub-path, a folder URL serves its
-index.html, and an unknown path answers 404 with the site's 404.html.
-"""
-
-import http.server
-import threading
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
-from functools import partial
-from pathlib import Path
-from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 from checks import page_urls
 
-
-class SubPathHandler(http.server.SimpleHTTPRequestHandler):
-    def __init__(self, *args, sub_path, **kwargs):
-        self.sub_path = sub_path
-        super().__init__(*args, **kwargs)
-
-    def send_head(self):
-        path = unquote(urlsplit(self.path).path)
-        if not path.startswith(self.sub_path + "/"):
-            return self.not_found()
-        self.path = path[len(self.sub_path):]
-        local = Path(self.translate_path(self.path))
-        if local.is_dir():
-            local = local / "index.html"
-        return super().send_head() if local.is_file() else self.not_found()
-
-    def not_found(self):
-        body = (Path(self.directory) / "404.html").read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-        return None
-
-    def log_message(self, *args):
-        pass
-
-
-@contextmanager
-def serve(folder, sub_path):
-    """Serve `folder` at http://127.0.0.1:PORT{sub_path}/; yield that base URL (no trailing slash)."""
-    handler = partial(SubPathHandler, directory=str(folder), sub_path=sub_path)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{sub_path}"
-    finally:
-        server.shutdown()
-        server.server_close()
+from scripts.pages_server import serve  # noqa: F401 (the tests import it from here)
 
 
 def fetch(url):

@@ -1,14 +1,20 @@
-"""Promise: `make devserver` survives mistakes: it keeps serving the last good site after a
-content error, keeps watching, and rebuilds once the file is fixed."""
+"""Promise: the local servers survive mistakes. `make devserver` keeps serving the last good site
+after a content error, keeps watching, and rebuilds once the file is fixed; `make serve` and
+`make devserver` answer a missing file with the site's 404 page and keep serving, say in one line
+that a port is busy, and stop quietly on Ctrl-C."""
 
 import os
+import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
+import pytest
 from conftest import ARTICLE_PAGE, ARTICLE_SOURCE, ROOT, article_markers
 
 ARTICLE = ARTICLE_SOURCE
@@ -47,8 +53,8 @@ def test_devserver_survives_a_content_error_and_rebuilds_when_it_is_fixed(tmp_pa
     output, port = tmp_path / "output", free_port()
     log = tmp_path / "devserver.log"
     with open(log, "w") as log_file:
-        server = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "devserver.py"), str(output), str(port),
-                                   str(content)], cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
+        command = [sys.executable, str(ROOT / "scripts" / "devserver.py"), "--watch", output, str(port), content]
+        server = subprocess.Popen(command, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
                                   env={**os.environ, "COLUMNS": "200"})
     try:
         url = f"http://127.0.0.1:{port}/{ARTICLE_PAGE}"
@@ -66,3 +72,63 @@ def test_devserver_survives_a_content_error_and_rebuilds_when_it_is_fixed(tmp_pa
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def fetch_status(url):
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def start_make(target, tmp_path, port, log):
+    with open(log, "w") as log_file:
+        return subprocess.Popen(["make", "--no-print-directory", target, f"PORT={port}", f"OUTPUT={tmp_path / 'out'}"],
+                                cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def stop(process):
+    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C, as a maintainer stops it
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        raise
+
+
+@pytest.mark.parametrize("target", ["serve", "devserver"])
+def test_the_servers_keep_serving_through_a_missing_file_and_stop_cleanly_on_ctrl_c(target, tmp_path):
+    port, log = free_port(), tmp_path / "server.log"
+    server = start_make(target, tmp_path, port, log)
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        assert wait_for(lambda: server.poll() is None and port_open(port)), log.read_text()
+        assert fetch_status(base + "no-such-page.html") == 404
+        assert fetch_status(base + ARTICLE_PAGE) == 200, log.read_text()
+        assert server.poll() is None, f"make {target} stopped after a 404:\n{log.read_text()}"
+    finally:
+        stop(server)
+    assert "Traceback" not in log.read_text()
+
+
+@pytest.mark.parametrize("target", ["serve", "devserver"])
+def test_a_busy_port_is_one_clear_line(target, tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port, log = busy.getsockname()[1], tmp_path / "server.log"
+        server = start_make(target, tmp_path, port, log)
+        try:
+            server.wait(timeout=120)
+        finally:
+            if server.poll() is None:
+                stop(server)
+    text = log.read_text()
+    assert "Traceback" not in text
+    assert server.returncode != 0 and re.search(rf"(?m)^error: cannot serve on port {port}: .*PORT=", text), text
+
+
+def port_open(port):
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0

@@ -17,7 +17,7 @@ def test_everything_the_suite_needs_is_here():
 
 def test_missing_tools_stop_the_run_with_how_to_install_them():
     # No java or node on PATH, and a CHROMIUM_PATH that is not a browser.
-    result = subprocess.run([sys.executable, str(ROOT / "tests" / "prerequisites.py")],
+    result = subprocess.run([sys.executable, str(ROOT / "checkers" / "prerequisites.py")],
                             capture_output=True, text=True, env={"PATH": "/nonexistent", "CHROMIUM_PATH": "/nope"})
     assert result.returncode == 1
     lines = result.stderr.splitlines()
@@ -35,7 +35,8 @@ def test_tools_that_are_too_old_stop_the_run_with_the_version_needed(tmp_path):
     (tmp_path / "java").write_text('#!/bin/sh\necho \'openjdk version "1.8.0_392"\' >&2\n')
     for tool in ("node", "java"):
         (tmp_path / tool).chmod(0o755)
-    result = subprocess.run([sys.executable, str(ROOT / "tests" / "prerequisites.py")], capture_output=True, text=True,
+    script = str(ROOT / "checkers" / "prerequisites.py")
+    result = subprocess.run([sys.executable, script], capture_output=True, text=True,
                             env={"PATH": str(tmp_path), "CHROMIUM_PATH": "/nope"})
     lines = result.stderr.splitlines()
     assert result.returncode == 1

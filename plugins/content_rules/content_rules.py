@@ -71,18 +71,31 @@ def build_date(settings):
 
 
 class OneLineErrors(logging.Handler):
-    """Any warning Pelican logs (a template error, a file it could not process) stops the build
-    as one 'error:' line, before Pelican's own handler prints a traceback."""
+    """While a build runs, any warning Pelican logs (a template error, a file it could not process)
+    stops it as one 'error:' line, before Pelican's own handler prints a traceback. Outside a build
+    (`pelican --listen`, whose 404s are warnings too) it lets every message through untouched."""
+
+    building = False
 
     def __init__(self):
         super().__init__(logging.WARNING)
 
     def emit(self, record):
+        if not OneLineErrors.building or record.name.startswith("pelican.server"):
+            return
         message = " ".join(record.getMessage().split())
         error = sys.exc_info()[1]  # Pelican's "Could not process x.md" leaves out why
         if error is not None and str(error) not in message:
             message += f": {type(error).__name__}: {' '.join(str(error).split())}"
         raise SystemExit(f"error: {message}\nThe build stopped.")
+
+
+def build_started(pelican):
+    OneLineErrors.building = True
+
+
+def build_finished(pelican):
+    OneLineErrors.building = False
 
 
 # At start-up.
@@ -252,9 +265,11 @@ def check_site(generators):
 
 def register():
     signals.initialized.connect(check_shared_files)
+    signals.get_generators.connect(build_started)
     # get_generators comes at the start of every build, devserver's rebuilds included.
     signals.get_generators.connect(check_sources)
     signals.content_object_init.connect(check_content)
     # Pages are read after articles, and before Pelican looks for the files they link to.
     signals.page_generator_finalized.connect(stop_after_reading)
     signals.all_generators_finalized.connect(check_site)
+    signals.finalized.connect(build_finished)

@@ -1,6 +1,6 @@
 """What the test suite needs from outside Python, found in one place.
 
-`python tests/prerequisites.py` (run by `make test` first) stops with one line saying
+`python checkers/prerequisites.py` (run by `make test` first) stops with one line saying
 how to install whatever is missing: a missing tool never turns into skipped tests.
 """
 
@@ -23,7 +23,7 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
-LINT_WORKFLOWS = [shutil.which("node") or "node", str(ROOT / "tests" / "lint_workflows.cjs")]
+LINT_WORKFLOWS = [shutil.which("node") or "node", str(ROOT / "checkers" / "lint_workflows.cjs")]
 
 
 def find_chromium():

