@@ -12,7 +12,7 @@ from pelicanconf import PLUGINS, SITE_SLUG  # noqa: E402
 
 OFFLINE_EDITION = True
 # robots.txt means nothing in a folder on a disk.
-TEMPLATE_PAGES = {}
+DIRECT_TEMPLATES = ["index"]
 
 # The single-file printable edition: these pages, in this order, in one file beside them.
 PLUGINS = [*PLUGINS, "print_edition"]

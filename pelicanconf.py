@@ -29,10 +29,11 @@ PRINT_EDITION_SAVE_AS = None
 PATH = "content"
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
-# content/extra/ holds files written to the site root; they are Jinja templates, so
-# robots.txt can name the published sitemap.
+# Nothing under content/ is copied or run as a template: content is only Markdown. The files
+# of the site root (robots.txt; for Pages, sitemap.xml, .nojekyll and CNAME) are theme
+# templates, written by DIRECT_TEMPLATES below.
 STATIC_PATHS = []
-TEMPLATE_PAGES = {"extra/robots.txt": "robots.txt"}
+TEMPLATE_PAGES = {}
 
 THEME = "theme"
 THEME_STATIC_DIR = "theme"
@@ -43,7 +44,9 @@ CSS_FILE = "site.css"
 ARTICLE_URL = ARTICLE_SAVE_AS = "{slug}.html"
 PAGE_URL = PAGE_SAVE_AS = "{slug}.html"
 INDEX_SAVE_AS = "index.html"
-DIRECT_TEMPLATES = ["index"]
+DIRECT_TEMPLATES = ["index", "robots"]
+ROBOTS_SAVE_AS = "robots.txt"
+TEMPLATE_EXTENSIONS = [".html", ".txt", ".xml"]
 DEFAULT_PAGINATION = False
 # The menu names this many newest articles (the home page lists them all), so every page's
 # size stays the same however many articles the site grows to.
@@ -133,6 +136,13 @@ CSP_DIRECTIVES = {
 CONTENT_SECURITY_POLICY = "; ".join(f"{name} {sources}" for name, sources in CSP_DIRECTIVES.items())
 
 
+def edition_date(contents):
+    """The date of an edition of the site (the sitemap's home page, the print edition, the EPUB,
+    the zip): 'YYYY-MM-DD' of the newest Modified (or Date) among its pages."""
+    dates = [getattr(content, "modified", None) or content.date for content in contents]
+    return max(dates).date().isoformat() if dates else None
+
+
 def long_date(value):
     """'2026-11-25' (or a date) -> '25 November 2026', the style NHS pages use."""
     if isinstance(value, str):
@@ -140,7 +150,7 @@ def long_date(value):
     return f"{value.day} {value:%B %Y}"
 
 
-JINJA_FILTERS = {"long_date": long_date}
+JINJA_FILTERS = {"long_date": long_date, "edition_date": edition_date}
 # Every value a template prints is escaped, unless marked safe: only rendered content is.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 sys.path.append(os.path.dirname(os.path.abspath(__file__)))
 from pelicanconf import *  # noqa: E402,F403
-from pelicanconf import PLUGINS, REPORT_MISTAKE_URL, TEMPLATE_PAGES  # noqa: E402
+from pelicanconf import DIRECT_TEMPLATES, REPORT_MISTAKE_URL  # noqa: E402
 
 
 def checked_siteurl(value):
@@ -41,17 +41,15 @@ SITE_PUBLISHED = True
 FEED_DOMAIN = SITEURL
 FEED_ALL_ATOM = "feeds/all.atom.xml"
 
-PLUGINS = [*PLUGINS, "pelican.plugins.sitemap", "sitemap_dates"]
-
-# GitHub Pages: serve files as they are (no Jekyll). A SITEURL on a domain of its own
-# (not *.github.io) is a custom domain: write it to CNAME.
-TEMPLATE_PAGES = {**TEMPLATE_PAGES, "extra/nojekyll.txt": ".nojekyll"}
+# GitHub Pages: a sitemap, and files served as they are (no Jekyll). A SITEURL on a domain of
+# its own (not *.github.io) is a custom domain: write it to CNAME. All are theme templates.
+DIRECT_TEMPLATES = [*DIRECT_TEMPLATES, "sitemap", "nojekyll"]
+SITEMAP_SAVE_AS = "sitemap.xml"
+NOJEKYLL_SAVE_AS = ".nojekyll"
 SITE_HOST = urlsplit(SITEURL).hostname
 if not SITE_HOST.endswith(".github.io"):
-    TEMPLATE_PAGES["extra/CNAME.txt"] = "CNAME"
-
-# The sitemap lists pages only: not the 404 page, nor the files above.
-SITEMAP = {"format": "xml", "exclude": [r"^404\.html$", *(f"^{re.escape(path)}$" for path in TEMPLATE_PAGES.values())]}
+    DIRECT_TEMPLATES.append("CNAME")
+    CNAME_SAVE_AS = "CNAME"
 
 # Unless REPORT_MISTAKE_URL says otherwise, readers report mistakes as issues on the
 # repository the workflow builds from.

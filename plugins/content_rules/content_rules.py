@@ -251,7 +251,8 @@ def check_site(generators):
             report(source, f"link to '#{fragment}': {shown(target)} has no section with that id")
     sources_by_address = defaultdict(list)
     settings = generators[0].settings
-    for address in (settings["INDEX_SAVE_AS"], *settings.get("TEMPLATE_PAGES", {}).values()):
+    own_files = [settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html") for name in settings["DIRECT_TEMPLATES"]]
+    for address in (*own_files, *settings.get("TEMPLATE_PAGES", {}).values()):
         sources_by_address[address].append(None)  # written by the site itself
     for content in contents:
         sources_by_address[content.save_as].append(content.source_path)

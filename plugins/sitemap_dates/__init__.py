@@ -1,1 +1,0 @@
-from .sitemap_dates import register  # noqa: F401
