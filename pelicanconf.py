@@ -148,7 +148,14 @@ def long_date(value):
     return f"{value.day} {value:%B %Y}"
 
 
-JINJA_FILTERS = {"long_date": long_date}
+def edition_date(contents):
+    """The date of an edition (the site, the print edition, the EPUB, the offline zip): the newest
+    Modified (or, without one, Date) of the pages in it, so it changes only when they do and two
+    builds of one commit agree. Takes Pelican's articles and pages; a filter for templates too."""
+    return max((getattr(c, "modified", None) or c.date) for c in contents).date()
+
+
+JINJA_FILTERS = {"long_date": long_date, "edition_date": edition_date}
 # Every value a template prints is escaped, unless marked safe: only rendered content is.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 

@@ -1,1 +1,1 @@
-from .print_edition import register  # noqa: F401
+from .editions import register  # noqa: F401

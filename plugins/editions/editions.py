@@ -1,13 +1,17 @@
-"""The single-file printable edition (offlineconf.py): the pages in PRINT_EDITION_PAGES in one
-self-contained file, PRINT_EDITION_SAVE_AS, rendered by Pelican with the theme's
-print-edition.html, so it is built from the same settings as the pages it holds.
+"""The single-file editions of the offline build (offlineconf.py), written by Pelican from its
+own pages and the theme's templates, so they are built from the same settings as the site:
 
-Each page becomes a <section>: its ids get the page's name as a prefix, so one file can hold
-them all; links between its parts point inside the file; links to pages it leaves out become
-plain text; headings move down one level under the file's one h1. The stylesheet is inlined
-and allowed by its hash in the Content Security Policy, so the file loads nothing else.
+- PRINT_EDITION_SAVE_AS: the printable edition, every part in one self-contained HTML file
+  (print-edition.html). Headings move down one level under the file's one h1; the stylesheet
+  is inlined and allowed by its hash in the Content Security Policy, so it loads nothing else.
+- EPUB_SAVE_AS: the EPUB 3 edition (epub.py, templates in epub/).
+- OFFLINE_README_SAVE_AS: the offline zip's README.txt (offline-readme.txt).
 
-Ours because no maintained Pelican plugin writes several pages into one file.
+Which pages they hold, and how ids, links and references become one edition's, is decided in
+one place, single_file.py; the edition's date by pelicanconf's edition_date. packaging/offline.py
+only zips the result.
+
+Ours because no maintained Pelican plugin writes several pages into one file or an EPUB.
 """
 
 import base64
@@ -19,33 +23,12 @@ import rcssmin
 from pelican import signals
 from pelican.generators import Generator
 
+from .epub import chapter_href, write_epub
+from .single_file import edition_pages, edition_parts
 
-def prefixed(prefix, fragment):
-    return f"{prefix}--{fragment}"
-
-
-def part_html(content, parts):
-    """The page's rendered text, its ids and links rewritten to live inside the one file."""
-    prefix = Path(content.save_as).stem
-    root = lxml.html.fragment_fromstring(content.get_content("."), create_parent="div")
-    for permalink in root.find_class("headerlink"):
-        permalink.drop_tree()
-    for element in root.xpath(".//*[@id]"):
-        element.set("id", prefixed(prefix, element.get("id")))
-    for link in root.xpath(".//a[@href]"):
-        href = link.get("href")
-        if href.startswith("#"):
-            link.set("href", "#" + prefixed(prefix, href[1:]))
-        elif not href.startswith("https://"):
-            target, _, fragment = href.removeprefix("./").partition("#")
-            stem = Path(target).stem
-            if target in parts:
-                link.set("href", "#" + (prefixed(stem, fragment) if fragment else stem))
-            else:
-                link.drop_tag()  # a page this edition leaves out
-    for heading in root.xpath(".//h5 | .//h4 | .//h3 | .//h2"):
-        heading.tag = f"h{int(heading.tag[1]) + 1}"
-    return "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
+# In the editions a citation mark's brackets are its text ("[1]", single_file.py), so the site's
+# stylesheet must not add its own around it as well.
+PRINT_EDITION_CSS = ".footnote-ref::before,.footnote-ref::after{content:none}"
 
 
 def content_security_policy(settings, css):
@@ -56,23 +39,37 @@ def content_security_policy(settings, css):
     return "; ".join(f"{name} {sources}" for name, sources in directives.items())
 
 
-class PrintEditionGenerator(Generator):
+def print_part_html(part):
+    """A part's text as HTML, its headings one level down (under the file's h1 and the part's h2)."""
+    for heading in part.root.xpath(".//h5 | .//h4 | .//h3 | .//h2"):
+        heading.tag = f"h{int(heading.tag[1]) + 1}"
+    return "".join(lxml.html.tostring(child, encoding="unicode") for child in part.root)
+
+
+class EditionsGenerator(Generator):
     def generate_output(self, writer):
-        by_file = {c.save_as: c for c in [*self.context["articles"], *self.context["pages"]]}
-        names = self.settings["PRINT_EDITION_PAGES"]
-        parts = [by_file[name] for name in names]
+        edition_date = self.settings["JINJA_FILTERS"]["edition_date"](edition_pages(self.context))
+        self.write_print_edition(writer, edition_date)
+        book = Path(self.output_path, self.settings["EPUB_SAVE_AS"])
+        parts = edition_parts(self.context, self.settings, chapter_href, "nav.xhtml#toc")
+        write_epub(book, self.env, self.context, parts, edition_date)
+        writer.write_file(self.settings["OFFLINE_README_SAVE_AS"], self.env.get_template("offline-readme.txt"),
+                          self.context, parts=parts, edition_date=edition_date)
+
+    def write_print_edition(self, writer, edition_date):
+        parts = edition_parts(self.context, self.settings, lambda part, anchor: f"#{anchor or part}",
+                              "#print-contents-title")
         css_file = Path(self.settings["THEME"], "static", "css", self.settings["CSS_FILE"])
-        css = rcssmin.cssmin(css_file.read_text("utf-8"))  # as minify_css serves it to the site
+        css = rcssmin.cssmin(css_file.read_text("utf-8")) + PRINT_EDITION_CSS  # as minify_css serves the site's
         writer.write_file(
             self.settings["PRINT_EDITION_SAVE_AS"], self.get_template("print-edition"), self.context,
-            parts=[{"id": Path(c.save_as).stem, "page": c, "html": part_html(c, names)} for c in parts],
-            edition_date=max((c.modified or c.date) for c in parts).date(),
-            css=css, CONTENT_SECURITY_POLICY=content_security_policy(self.settings, css),
+            parts=[{"id": part.id, "page": part.page, "html": print_part_html(part)} for part in parts],
+            edition_date=edition_date, css=css, CONTENT_SECURITY_POLICY=content_security_policy(self.settings, css),
         )
 
 
 def add_generator(pelican):
-    return PrintEditionGenerator
+    return EditionsGenerator
 
 
 def register():
