@@ -2,6 +2,7 @@
 and a single-file printable edition; the zip is reproducible."""
 
 import hashlib
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -10,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from browser_checks import STYLESHEET_APPLIED, axe_violations, click_through
 from checks import mark_problems, numbering_problems, page_urls, site_path, vnu_errors
-from conftest import SITE_PAGES, home_page_parts, parse, run_make
+from conftest import ARTICLE_PAGE, SITE_PAGES, home_page_parts, parse, run_make
 
 from offlineconf import PRINT_EDITION_SAVE_AS, SITE_SLUG
 
@@ -230,3 +231,15 @@ def test_print_edition_citation_marks_read_right_and_are_numbered_once_across_th
     html = parse((dist / PRINT_NAME).read_text("utf-8"))
     assert len({mark.find_parent("section", class_="print-part")["id"] for mark in html.select("a.footnote-ref")}) > 1
     assert mark_problems({PRINT_NAME: html}) == [] and numbering_problems({PRINT_NAME: html}) == []
+
+
+MARK_BRACKETS = "getComputedStyle(document.querySelector('a.footnote-ref'), '::before').content"
+
+
+def test_print_edition_marks_are_bracketed_once_and_dated_as_the_readme(recorded_page, dist, bundle):
+    recorded_page.goto((dist / PRINT_NAME).as_uri())
+    assert recorded_page.evaluate(MARK_BRACKETS) == "none", "the stylesheet adds brackets to '[1]'"
+    recorded_page.goto((bundle / ARTICLE_PAGE).as_uri())
+    assert recorded_page.evaluate(MARK_BRACKETS) == '"["'  # the site's own pages: the check sees CSS brackets
+    printed = re.search(r"Printed from the edition of ([^.]+)\.", (dist / PRINT_NAME).read_text("utf-8"))[1]
+    assert f"Edition\n  {printed} " in (bundle / "README.txt").read_text("utf-8")
