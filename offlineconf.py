@@ -1,6 +1,6 @@
 """Settings for the offline bundle (`make offline`): the local build, which already uses
 relative links to files (never folders), marked as an offline copy, plus the single-file
-printable edition.
+editions (the editions plugin): the printable edition, the EPUB and the zip's README.
 """
 
 import os
@@ -14,10 +14,11 @@ OFFLINE_EDITION = True
 # robots.txt means nothing in a folder on a disk.
 DIRECT_TEMPLATES = ["index"]
 
-# The single-file printable edition: these pages, in this order, in one file beside them.
-PLUGINS = [*PLUGINS, "print_edition"]
-PRINT_EDITION_PAGES = ["ketamine-therapy-for-chronic-pain.html", "questions.html", "glossary.html"]
+# Which pages the editions hold comes from the content (plugins/editions/single_file.py):
+# every article, then every page in menu order, hidden ones left out.
+PLUGINS = [*PLUGINS, "editions"]
 PRINT_EDITION_SAVE_AS = f"{SITE_SLUG}-print.html"
-
-# The EPUB edition (packaging/epub.py): these pages, in this order, after the health notes.
-EPUB_PAGES = [*PRINT_EDITION_PAGES, "about.html"]
+EPUB_SAVE_AS = f"{SITE_SLUG}.epub"
+OFFLINE_README_SAVE_AS = "README.txt"
+# The commit the bundle is built from, for its README: packaging/offline.py passes it in.
+SOURCE_REVISION = "unknown"

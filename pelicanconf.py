@@ -136,18 +136,18 @@ CSP_DIRECTIVES = {
 CONTENT_SECURITY_POLICY = "; ".join(f"{name} {sources}" for name, sources in CSP_DIRECTIVES.items())
 
 
-def edition_date(contents):
-    """The date of an edition of the site (the sitemap's home page, the print edition, the EPUB,
-    the zip): 'YYYY-MM-DD' of the newest Modified (or Date) among its pages."""
-    dates = [getattr(content, "modified", None) or content.date for content in contents]
-    return max(dates).date().isoformat() if dates else None
-
-
 def long_date(value):
     """'2026-11-25' (or a date) -> '25 November 2026', the style NHS pages use."""
     if isinstance(value, str):
         value = datetime.date.fromisoformat(value)
     return f"{value.day} {value:%B %Y}"
+
+
+def edition_date(contents):
+    """The date of an edition (the site, the print edition, the EPUB, the offline zip): the newest
+    Modified (or, without one, Date) of the pages in it, so it changes only when they do and two
+    builds of one commit agree. Takes Pelican's articles and pages; a filter for templates too."""
+    return max((getattr(c, "modified", None) or c.date) for c in contents).date()
 
 
 JINJA_FILTERS = {"long_date": long_date, "edition_date": edition_date}

@@ -137,6 +137,34 @@ def footnote_problems(soup):
     return problems
 
 
+def mark_problems(docs):
+    """In the single-file editions ({name: parsed document}): every citation mark's own text
+    says which reference it is, brackets and all ("[12]"), so neighbouring marks never run
+    together ("112") in a reading system that ignores our CSS."""
+    return [f"{name}: citation mark '{mark.get_text()}'" for name, doc in docs.items()
+            for mark in doc.select("a.footnote-ref") if not re.fullmatch(r"\[\d+\]", mark.get_text())]
+
+
+def numbering_problems(docs):
+    """Each reference has one number across the whole edition, and each number one reference; a
+    mark shows the number of the note it points to."""
+    problems, sources, numbers = [], {}, {}
+    for name, doc in docs.items():
+        for note in doc.select(".footnote li"):
+            backlinks = note.select("a.footnote-backref")
+            text = " ".join(note.get_text(" ").replace(backlinks[0].get_text() if backlinks else "", "").split())
+            number = note.get("value", "")
+            sources.setdefault(text, set()).add(number)
+            numbers.setdefault(number, set()).add(text)
+        for mark in doc.select("a.footnote-ref"):
+            note = doc.find(id=mark["href"].partition("#")[2])
+            if note is not None and mark.get_text().strip("[]") != note.get("value"):
+                problems.append(f"{name}: mark {mark.get_text()} points to reference {note.get('value')}")
+    problems += [f"one reference is numbered {sorted(n)}: {text[:60]}" for text, n in sources.items() if len(n) > 1]
+    problems += [f"number {n} is given to {len(t)} references" for n, t in numbers.items() if len(t) > 1]
+    return problems
+
+
 def vnu_errors(files):
     """{file name: [error messages]} from one run of vnu.jar over `files`."""
     result = subprocess.run(

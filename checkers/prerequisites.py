@@ -24,6 +24,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 LINT_WORKFLOWS = [shutil.which("node") or "node", str(ROOT / "checkers" / "lint_workflows.cjs")]
+# Ace by DAISY (package.json), its puppeteer runner: the tests point it at find_chromium().
+ACE = [shutil.which("node") or "node", str(NODE_TOOLS / "@daisy" / "ace-cli" / "bin" / "ace.js")]
 
 
 def find_chromium():

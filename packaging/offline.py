@@ -1,14 +1,14 @@
 """Package the offline edition (`make offline`) for readers with no connection.
 
-Pelican builds the site from offlineconf.py, the printable edition included (the
-print_edition plugin); this only packages what it built:
+Pelican builds the site from offlineconf.py, with the single-file editions and the zip's
+README.txt (the editions plugin); this only zips and copies what it built:
 
 - dist/<SITE_SLUG>-offline.zip: one folder with index.html at its top, README.txt and
   SHA256SUMS. Reproducible: entries sorted, timestamps fixed to the source's commit time
   (or SOURCE_DATE_EPOCH), permissions fixed, no paths from the build machine.
 - dist/<PRINT_EDITION_SAVE_AS>: the printable edition, also in the zip, for printing or
   sending by email.
-- dist/<SITE_SLUG>.epub: the EPUB 3 edition for phones and e-readers (packaging/epub.py).
+- dist/<EPUB_SAVE_AS>: the EPUB 3 edition for phones and e-readers (not in the zip).
 
 Ours because no maintained Pelican plugin packages a site for file:// use.
 Usage: python packaging/offline.py DIST [CONTENT]
@@ -16,6 +16,7 @@ Usage: python packaging/offline.py DIST [CONTENT]
 
 import datetime
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -28,9 +29,6 @@ from pelican.settings import read_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from epub import write_epub  # noqa: E402 (packaging/epub.py, beside this file)
-
-from plugins.content_rules.sources import parse_metadata  # noqa: E402
 from scripts.build import locked, run_pelican  # noqa: E402
 
 SETTINGS_FILE = "offlineconf.py"
@@ -55,45 +53,11 @@ def source_time():
     return datetime.datetime.fromtimestamp(max(int(epoch), ZIP_EPOCH_MIN), datetime.UTC)
 
 
-def newest_content_date(settings):
-    """The newest Date or Modified of the content: the edition's date, never the clock."""
-    dates = [value for path in Path(settings["PATH"]).glob("*/*.md")
-             for key, value in parse_metadata(path.read_text("utf-8-sig"))[0] if key in ("date", "modified")]
-    return max(datetime.date.fromisoformat(value) for value in dates)
-
-
-def readme(settings, built, revision):
-    long_date = settings["JINJA_FILTERS"]["long_date"]  # the site's one way to write a date
-    return f"""{settings["SITENAME"]}: offline copy
-{'=' * (len(settings["SITENAME"]) + 14)}
-
-What this is
-  A copy of the website "{settings["SITENAME"]}" that works with no internet
-  connection: {settings["SITE_TAGLINE"].lower()}.
-  It was written from published sources and has not been reviewed by a clinician.
-  It is not medical advice: talk to your own doctor about your treatment.
-
-How to use it
-  Unzip this folder anywhere (a computer, a USB stick), then open index.html
-  in a web browser (double-click it). Every page works offline. Links marked
-  "needs internet" open the research and official sources online.
-
-Printable edition
-  {settings["PRINT_EDITION_SAVE_AS"]}, in this folder, holds the article, the questions
-  checklist and the glossary in one file, ready to print or to send by email.
-
-Built
-  {long_date(built)} (UTC), from source revision {revision}.
-
-Checking the files
-  SHA256SUMS lists a checksum for every file. To check them: sha256sum -c SHA256SUMS
-"""
-
-
-def write_zip(settings, site, zip_path, built, revision):
+def write_zip(settings, site, zip_path, built):
+    """The bundle: every file of the site but the EPUB (a book of its own), with SHA256SUMS."""
     folder = f"{settings['SITE_SLUG']}-offline"
     files = {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
-    files["README.txt"] = readme(settings, built, revision).encode("utf-8")
+    del files[settings["EPUB_SAVE_AS"]]
     sums = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items()))
     files["SHA256SUMS"] = sums.encode("utf-8")
     with zipfile.ZipFile(zip_path, "w") as archive:
@@ -114,18 +78,14 @@ def replace_atomically(path, data):
 
 
 def package(settings, site, dist):
-    built, revision = source_time(), source_revision()
     zip_path = dist / f"{settings['SITE_SLUG']}-offline.zip"
-    print_path = dist / settings["PRINT_EDITION_SAVE_AS"]
     with tempfile.TemporaryDirectory(dir=dist, prefix=PARTIAL) as scratch:
-        write_zip(settings, site, Path(scratch) / "bundle.zip", built, revision)
+        write_zip(settings, site, Path(scratch) / "bundle.zip", source_time())
         replace_atomically(zip_path, (Path(scratch) / "bundle.zip").read_bytes())
-    replace_atomically(print_path, (site / settings["PRINT_EDITION_SAVE_AS"]).read_bytes())
-    epub_path = dist / f"{settings['SITE_SLUG']}.epub"
-    with tempfile.TemporaryDirectory(dir=dist, prefix=PARTIAL) as scratch:
-        write_epub(settings, site, Path(scratch) / "book.epub", newest_content_date(settings))
-        replace_atomically(epub_path, (Path(scratch) / "book.epub").read_bytes())
-    for path in (zip_path, print_path, epub_path):
+    editions = [dist / settings[name] for name in ("PRINT_EDITION_SAVE_AS", "EPUB_SAVE_AS")]
+    for path in editions:
+        replace_atomically(path, (site / path.name).read_bytes())
+    for path in (zip_path, *editions):
         print(f"{path}  {path.stat().st_size / 1024:.1f} KiB")
 
 
@@ -136,7 +96,8 @@ def main(dist, content=None):
     with locked(dist), tempfile.TemporaryDirectory(prefix="offline-site-") as site:
         for leftover in dist.glob(f"{PARTIAL}*"):  # from a run that was interrupted
             shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
-        if run_pelican(SETTINGS_FILE, site, content).returncode != 0:
+        revision = ["--extra-settings", f"SOURCE_REVISION={json.dumps(source_revision())}"]  # for README.txt
+        if run_pelican(SETTINGS_FILE, site, content, extra=revision).returncode != 0:
             sys.exit(f"The offline build failed; {dist}/ was left as it was.")
         settings = read_settings(str(ROOT / SETTINGS_FILE), override={"PATH": str(Path(content or ROOT / "content"))})
         package(settings, Path(site), dist)

@@ -47,6 +47,12 @@ def run_make(target, **variables):
     )
 
 
+def home_page_parts(index):
+    """The names of the pages the home page lists, in its order ("glossary"): what the
+    single-file editions hold, read from a built home page rather than listed here."""
+    return [Path(a["href"]).stem for a in index.select("main section a[href]")]
+
+
 def tree_digest(folder):
     """{relative path: sha256} of every file under `folder`: equal digests, byte-identical trees."""
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()

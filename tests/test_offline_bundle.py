@@ -2,6 +2,7 @@
 and a single-file printable edition; the zip is reproducible."""
 
 import hashlib
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -9,10 +10,10 @@ from urllib.parse import urlsplit
 
 import pytest
 from browser_checks import STYLESHEET_APPLIED, axe_violations, click_through
-from checks import page_urls, site_path, vnu_errors
-from conftest import SITE_PAGES, parse, run_make
+from checks import mark_problems, numbering_problems, page_urls, site_path, vnu_errors
+from conftest import ARTICLE_PAGE, SITE_PAGES, home_page_parts, parse, run_make
 
-from offlineconf import PRINT_EDITION_PAGES, PRINT_EDITION_SAVE_AS, SITE_SLUG
+from offlineconf import PRINT_EDITION_SAVE_AS, SITE_SLUG
 
 ZIP_NAME = f"{SITE_SLUG}-offline.zip"
 PRINT_NAME = PRINT_EDITION_SAVE_AS
@@ -178,14 +179,15 @@ def test_mark_check_catches_a_page_without_the_offline_marking(recorded_page, bu
     assert '" (needs internet)"' not in recorded_page.evaluate(WEB_LINK_MARKS)
 
 
-def test_print_edition_loads_with_no_request_but_itself(recorded_page, dist):
+def test_print_edition_loads_with_no_request_but_itself_and_holds_what_the_home_page_lists(
+        recorded_page, dist, bundle_pages):
     recorded_page.goto((dist / PRINT_NAME).as_uri())
     assert recorded_page.evaluate(STYLESHEET_APPLIED)
     assert [u for u in recorded_page.requests if not u.startswith("data:")] == [(dist / PRINT_NAME).as_uri()]
     html = parse((dist / PRINT_NAME).read_text("utf-8"))
     assert len(html.find_all("h1")) == 1
     parts = [s["id"] for s in html.select("section.print-part")]
-    assert parts == [page.removesuffix(".html") for page in PRINT_EDITION_PAGES]
+    assert parts == home_page_parts(bundle_pages["index.html"])
     assert html.select("section#ketamine-therapy-for-chronic-pain div.footnote li")
 
 
@@ -223,3 +225,21 @@ def test_id_check_catches_a_renamed_id_and_a_duplicate(dist):
     found = print_edition_id_problems(html)
     assert "'#print-contents-title' names no element" in found
     assert any("is used twice" in problem for problem in found)
+
+
+def test_print_edition_citation_marks_read_right_and_are_numbered_once_across_the_file(dist):
+    html = parse((dist / PRINT_NAME).read_text("utf-8"))
+    assert len({mark.find_parent("section", class_="print-part")["id"] for mark in html.select("a.footnote-ref")}) > 1
+    assert mark_problems({PRINT_NAME: html}) == [] and numbering_problems({PRINT_NAME: html}) == []
+
+
+MARK_BRACKETS = "getComputedStyle(document.querySelector('a.footnote-ref'), '::before').content"
+
+
+def test_print_edition_marks_are_bracketed_once_and_dated_as_the_readme(recorded_page, dist, bundle):
+    recorded_page.goto((dist / PRINT_NAME).as_uri())
+    assert recorded_page.evaluate(MARK_BRACKETS) == "none", "the stylesheet adds brackets to '[1]'"
+    recorded_page.goto((bundle / ARTICLE_PAGE).as_uri())
+    assert recorded_page.evaluate(MARK_BRACKETS) == '"["'  # the site's own pages: the check sees CSS brackets
+    printed = re.search(r"Printed from the edition of ([^.]+)\.", (dist / PRINT_NAME).read_text("utf-8"))[1]
+    assert f"Edition\n  {printed} " in (bundle / "README.txt").read_text("utf-8")

@@ -1,0 +1,76 @@
+"""The single-file editions of the offline build (offlineconf.py), written by Pelican from its
+own pages and the theme's templates, so they are built from the same settings as the site:
+
+- PRINT_EDITION_SAVE_AS: the printable edition, every part in one self-contained HTML file
+  (print-edition.html). Headings move down one level under the file's one h1; the stylesheet
+  is inlined and allowed by its hash in the Content Security Policy, so it loads nothing else.
+- EPUB_SAVE_AS: the EPUB 3 edition (epub.py, templates in epub/).
+- OFFLINE_README_SAVE_AS: the offline zip's README.txt (offline-readme.txt).
+
+Which pages they hold, and how ids, links and references become one edition's, is decided in
+one place, single_file.py; the edition's date by pelicanconf's edition_date. packaging/offline.py
+only zips the result.
+
+Ours because no maintained Pelican plugin writes several pages into one file or an EPUB.
+"""
+
+import base64
+import hashlib
+from pathlib import Path
+
+import lxml.html
+import rcssmin
+from pelican import signals
+from pelican.generators import Generator
+
+from .epub import chapter_href, write_epub
+from .single_file import edition_pages, edition_parts
+
+# In the editions a citation mark's brackets are its text ("[1]", single_file.py), so the site's
+# stylesheet must not add its own around it as well.
+PRINT_EDITION_CSS = ".footnote-ref::before,.footnote-ref::after{content:none}"
+
+
+def content_security_policy(settings, css):
+    """The site's policy, for a file with its CSS inline and nothing else to load."""
+    digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode()
+    directives = {**settings["CSP_DIRECTIVES"], "style-src": f"'sha256-{digest}'", "img-src": "data:",
+                  "connect-src": "'none'", "base-uri": "'none'"}
+    return "; ".join(f"{name} {sources}" for name, sources in directives.items())
+
+
+def print_part_html(part):
+    """A part's text as HTML, its headings one level down (under the file's h1 and the part's h2)."""
+    for heading in part.root.xpath(".//h5 | .//h4 | .//h3 | .//h2"):
+        heading.tag = f"h{int(heading.tag[1]) + 1}"
+    return "".join(lxml.html.tostring(child, encoding="unicode") for child in part.root)
+
+
+class EditionsGenerator(Generator):
+    def generate_output(self, writer):
+        edition_date = self.settings["JINJA_FILTERS"]["edition_date"](edition_pages(self.context))
+        self.write_print_edition(writer, edition_date)
+        book = Path(self.output_path, self.settings["EPUB_SAVE_AS"])
+        parts = edition_parts(self.context, self.settings, chapter_href, "nav.xhtml#toc")
+        write_epub(book, self.env, self.context, parts, edition_date)
+        writer.write_file(self.settings["OFFLINE_README_SAVE_AS"], self.env.get_template("offline-readme.txt"),
+                          self.context, parts=parts, edition_date=edition_date)
+
+    def write_print_edition(self, writer, edition_date):
+        parts = edition_parts(self.context, self.settings, lambda part, anchor: f"#{anchor or part}",
+                              "#print-contents-title")
+        css_file = Path(self.settings["THEME"], "static", "css", self.settings["CSS_FILE"])
+        css = rcssmin.cssmin(css_file.read_text("utf-8")) + PRINT_EDITION_CSS  # as minify_css serves the site's
+        writer.write_file(
+            self.settings["PRINT_EDITION_SAVE_AS"], self.get_template("print-edition"), self.context,
+            parts=[{"id": part.id, "page": part.page, "html": print_part_html(part)} for part in parts],
+            edition_date=edition_date, css=css, CONTENT_SECURITY_POLICY=content_security_policy(self.settings, css),
+        )
+
+
+def add_generator(pelican):
+    return EditionsGenerator
+
+
+def register():
+    signals.get_generators.connect(add_generator)

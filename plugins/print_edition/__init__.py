@@ -1,1 +1,0 @@
-from .print_edition import register  # noqa: F401
