@@ -187,6 +187,9 @@ METADATA_FORMATS = {
 }
 # The largest Markdown file accepted: far above any real page, far below one that stalls a build.
 MAX_SOURCE_BYTES = 200_000
+# Every health page is checked against its sources at least once a year (content/pages/about.md):
+# a Next_review further than this after its Reviewed date is refused.
+REVIEW_INTERVAL_DAYS = 366
 
 # Every citation is written once, here, and pulled into the pages that cite it.
 REFERENCES_FILE = "references.md"  # in the content folder (PATH)

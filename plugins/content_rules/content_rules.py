@@ -27,7 +27,6 @@ import logging
 import os
 import re
 import sys
-import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
@@ -49,12 +48,17 @@ fragment_links = []
 content_parent = Path.cwd()  # paths are shown from here: "content/pages/x.md"
 
 
+def one_line(text):
+    """Control characters (a line break in a file name, say) shown escaped: one problem, one line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
 def shown(path):
-    return os.path.relpath(path, content_parent)
+    return one_line(os.path.relpath(path, content_parent))
 
 
 def report(path, problem):
-    problems.append(f"{shown(path)}: {problem}")
+    problems.append(f"{shown(path)}: {one_line(problem)}")
 
 
 def stop_if_problems():
@@ -196,12 +200,13 @@ def check_citations(root):
 
 
 def check_entities(root):
-    # An entity (&#x202E;) puts in the page what the source check cannot see. The word joiner
-    # is ours: it keeps each citation mark on its sentence's line (shared_references).
-    for character in dict.fromkeys(sources.INVISIBLE.findall(" ".join(root.itertext()))):
+    # An entity (&#x202E;) puts in the page, or in an attribute such as a link's title, what the
+    # source check cannot see. The word joiner is ours: it keeps each citation mark on its
+    # sentence's line (shared_references).
+    values = [*root.itertext(), *(value for element in root.iter() for value in element.attrib.values())]
+    for character in sources.hidden_characters(" ".join(values)):
         if character != WORD_JOINER:
-            name = unicodedata.name(character, "control character").lower()
-            yield (f"an entity writes the invisible character U+{ord(character):04X} ({name}) into the page, "
+            yield (f"an entity writes the invisible character {sources.character_name(character)} into the page, "
                    "where it can hide or reorder text; delete it")
 
 

@@ -19,10 +19,18 @@ FOOTNOTE_DEFINITION = re.compile(r"^[ ]{0,3}\[\^([^\]]*)\]:")
 ABBREVIATION_DEFINITION = re.compile(r"^[ ]{0,3}\*\[([^\]]*)\]:")
 FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 IMAGE_WITHOUT_ALT = re.compile(r"!\[\s*\]\(\s*([^)\s]*)")
-# Characters that hide or reorder text: C0/C1 controls (not tab or line ends), bidirectional
-# overrides (U+202E can turn "25 mg" into "gm 52"), zero-width and BOM characters.
-INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+# Characters that hide or reorder text, by Unicode category: controls (not tab or line ends),
+# format characters (bidirectional overrides, which can turn "25 mg" into "gm 52", zero-width
+# and tag characters), line and paragraph separators, private-use and unassigned code points.
+HIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Co", "Cn", "Cs"}
+INVISIBLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\xac\xae-\u02ff]")  # a quick filter: candidates only
 DATE_FIELDS = ("date", "modified", "reviewed", "next_review")
+# Lines git writes into a file when a merge stops on a conflict.
+CONFLICT_MARKER = re.compile(r"^(<{7}|>{7}|\|{7})(?: |$)")
+# A file name an editor can type and every tool shows on one line.
+FILE_NAME = re.compile(r"[a-z0-9][a-z0-9-]*\.md")
+# The first year a date on this site can have.
+FIRST_YEAR = 2000
 
 
 def read_text(path):
@@ -39,13 +47,33 @@ def read_text(path):
     return text.removeprefix("\ufeff"), None
 
 
+def hidden_characters(text):
+    """The characters in `text` that hide or reorder text (HIDDEN_CATEGORIES), in order."""
+    return [c for c in dict.fromkeys(INVISIBLE.findall(text)) if unicodedata.category(c) in HIDDEN_CATEGORIES
+            and c not in "\t\n\r"]
+
+
+def character_name(character):
+    return f"U+{ord(character):04X} ({unicodedata.name(character, 'control character').lower()})"
+
+
 def invisible_characters(text):
-    for number, line in enumerate(text.splitlines(), 1):
-        for match in INVISIBLE.finditer(line.rstrip("\r")):
-            character = match.group()
-            name = unicodedata.name(character, "control character")
-            yield (f"line {number}: invisible character U+{ord(character):04X} ({name.lower()}) "
-                   "can hide or reorder text; delete it")
+    for number, line in enumerate(text.split("\n"), 1):
+        for character in hidden_characters(line.rstrip("\r")):
+            yield f"line {number}: invisible character {character_name(character)} can hide or reorder text; delete it"
+
+
+def lookalike_letters(text):
+    """Letters that are not what they look like: a combining mark (write the letter as one
+    character), or a letter from another script, such as Cyrillic 'а' for Latin 'a', which hides
+    a word from every check that looks for it."""
+    for number, line in enumerate(text.split("\n"), 1):
+        if unicodedata.normalize("NFC", line) != line or any(unicodedata.combining(c) for c in line):
+            yield f"line {number}: a letter is written with a combining mark: type the accented letter itself"
+        for character in dict.fromkeys(c for c in line if c.isalpha() and not c.isascii()):
+            if not unicodedata.name(character, "").startswith("LATIN "):
+                yield (f"line {number}: {character_name(character)} is not a Latin letter, though it may look like "
+                       "one: retype the word")
 
 
 def outside_code(lines):
@@ -63,7 +91,7 @@ def outside_code(lines):
 
 def parse_metadata(text):
     """([(key, value)], body lines) as Python-Markdown's meta extension reads them."""
-    lines = text.splitlines()
+    lines = text.split("\n")
     pairs = []
     for index, line in enumerate(lines):
         if index == 0 and line.strip() == "---":
@@ -125,8 +153,18 @@ def metadata_problems(pairs, kind, settings, today):
         yield f"'Modified: {dates['modified']}' is before 'Date: {dates['date']}'"
     if "reviewed" in dates and "next_review" in dates and dates["next_review"] <= dates["reviewed"]:
         yield f"'Next_review: {dates['next_review']}' is not after 'Reviewed: {dates['reviewed']}'"
-    if "reviewed" in dates and dates["reviewed"] > today:
-        yield f"'Reviewed: {dates['reviewed']}' is after today: a review date is the day the page was checked"
+    for key in ("date", "modified", "reviewed"):
+        if key in dates and dates[key] > today:
+            yield f"'{key.capitalize()}: {dates[key]}' is after today ({today}): it is the day it happened"
+    for key, value in dates.items():
+        if value.year < FIRST_YEAR:
+            yield f"'{key.capitalize()}: {value}' is before {FIRST_YEAR}: check the year"
+    interval = settings["REVIEW_INTERVAL_DAYS"]
+    if "reviewed" in dates and "next_review" in dates and (dates["next_review"] - dates["reviewed"]).days > interval:
+        yield (f"'Next_review: {dates['next_review']}' is more than {interval} days after 'Reviewed: "
+               f"{dates['reviewed']}': every page is checked against its sources at least once a year")
+    if "[^" in metadata.get("summary", ""):
+        yield "'Summary:' cites a source ([^...]): a summary is shown where its references are not; cite in the page"
 
 
 def source_problems(path, kind, settings, today):
@@ -139,6 +177,14 @@ def source_problems(path, kind, settings, today):
         yield problem
         return
     yield from invisible_characters(text)
+    yield from lookalike_letters(text)
+    if text.split("\n", 1)[0].strip() == "---":
+        yield ("line 1: starts with '---' (YAML front matter): metadata here is 'Key: value' lines at the top of "
+               "the file, ended by a blank line, with no '---' around them")
+        return
+    for number, line in enumerate(text.split("\n"), 1):
+        if CONFLICT_MARKER.match(line):
+            yield f"line {number}: a merge-conflict marker ('{line[:7]}'): resolve the conflict and delete the markers"
     pairs, body = parse_metadata(text)
     yield from metadata_problems(pairs, kind, settings, today)
     marker = settings["FOOTNOTE_PLACE_MARKER"]
@@ -169,7 +215,9 @@ def tree_problems(settings):
         for name in sorted(subfolders + files):
             path = Path(folder, name)
             mode = os.lstat(path).st_mode
-            if stat.S_ISLNK(mode):
+            if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode) and not stat.S_ISLNK(mode):
+                problems.append((path, "is not a regular file (a pipe, socket or device): delete it"))
+            elif stat.S_ISLNK(mode):
                 problems.append((path, "is a symbolic link: put the file itself in content/"))
             elif not os.access(path, os.R_OK | (os.X_OK if stat.S_ISDIR(mode) else 0)):
                 problems.append((path, "cannot be read: check its permissions"))
@@ -180,5 +228,12 @@ def tree_problems(settings):
                                            f"{', '.join(str(f.relative_to(root)) for f in content_folders)}/"))
                 elif not in_content and path.suffix == ".md":
                     problems.append((path, "is not in articles/ or pages/, so it would not be published"))
+                elif not in_content:
+                    problems.append((path, "is not used by the build: content/ holds pages (.md) in "
+                                           f"{', '.join(str(f.relative_to(root)) for f in content_folders)}/, "
+                                           "and the shared references and abbreviations"))
+                elif not FILE_NAME.fullmatch(name):
+                    problems.append((path, "has a file name other than lower-case letters, digits and hyphens, "
+                                           "ending in .md: rename it, like 'my-page.md'"))
         subfolders[:] = [d for d in subfolders if not os.path.islink(os.path.join(folder, d))]
     return problems
