@@ -116,6 +116,7 @@ SOURCE_DOMAINS = (
     "nice.org.uk",
     "nhs.uk",
     "who.int",
+    "samhsa.gov",
 )
 
 
