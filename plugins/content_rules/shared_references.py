@@ -62,6 +62,27 @@ class OneBacklinkTreeprocessor(Treeprocessor):
                         del mark.attrib["id"]
 
 
+class FirstUseAbbreviations(Treeprocessor):
+    """Each abbreviation is explained where a page first uses it, as style guides ask: later uses
+    are plain text. The title on every use cost the article 33 tooltips (about 190 bytes gzip),
+    and a screen reader set to read titles would repeat each one."""
+
+    def run(self, root):
+        first_uses = {}
+        for abbr in root.iter("abbr"):
+            first_uses.setdefault(abbr.text, abbr)
+        parents = {child: parent for parent in root.iter() for child in parent}
+        for abbr in [a for a in root.iter("abbr") if first_uses[a.text] is not a]:
+            parent = parents[abbr]
+            index = list(parent).index(abbr)
+            text = (abbr.text or "") + (abbr.tail or "")
+            if index:
+                parent[index - 1].tail = (parent[index - 1].tail or "") + text
+            else:
+                parent.text = (parent.text or "") + text
+            parent.remove(abbr)
+
+
 class CitationMarkJoiner(Postprocessor):
     """A word joiner opens each citation mark, so a line never breaks just before it: "[3]"
     never starts a line, as if it belonged to the next sentence. Written as an entity: one
@@ -85,4 +106,6 @@ class SharedReferencesExtension(Extension):
         md.preprocessors.register(SharedReferencesPreprocessor(md, files), "shared_references", 28)
         # After the footnotes extension adds a back-link per citation ("footnote-duplicate", 15).
         md.treeprocessors.register(OneBacklinkTreeprocessor(md), "one_backlink", 14)
+        # After the abbr extension has marked every use (7).
+        md.treeprocessors.register(FirstUseAbbreviations(md), "first_use_abbreviations", 6)
         md.postprocessors.register(CitationMarkJoiner(md), "citation_mark_joiner", 5)

@@ -57,10 +57,11 @@ def test_cited_labels_pull_in_their_shared_definitions_only(tmp_path):
     assert len(notes) == 2 and notes[0].startswith("Source A") and notes[1].startswith("Source B")
 
 
-def test_every_shared_abbreviation_is_marked_up_in_a_page(tmp_path):
-    html = render(tmp_path, "CRPS treated by IV drip.")
-    assert {abbr.get_text(): abbr["title"] for abbr in html.select("abbr")} == {
-        "CRPS": "complex regional pain syndrome", "IV": "into a vein"}
+def test_every_shared_abbreviation_is_explained_where_a_page_first_uses_it(tmp_path):
+    html = render(tmp_path, "CRPS treated by IV drip.\n\n*CRPS* again, and IV again.")
+    assert [(abbr.get_text(), abbr["title"]) for abbr in html.select("abbr")] == [
+        ("CRPS", "complex regional pain syndrome"), ("IV", "into a vein")]
+    assert html.get_text(" ", strip=True).endswith("CRPS again, and IV again.")
 
 
 def test_a_source_cited_three_times_keeps_one_back_link(tmp_path):
