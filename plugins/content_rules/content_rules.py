@@ -50,7 +50,7 @@ content_parent = Path.cwd()  # paths are shown from here: "content/pages/x.md"
 
 def one_line(text):
     """Control characters (a line break in a file name, say) shown escaped: one problem, one line."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+    return "".join(c if c.isprintable() or c == "\t" else repr(c)[1:-1] for c in str(text))
 
 
 def shown(path):
