@@ -26,6 +26,7 @@ import os
 import re
 import sys
 import time
+from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import quote, urlencode, urljoin, urlsplit
 
@@ -164,6 +165,15 @@ def user_agent(mailto):
     return "ketamine-pain-guide-source-watch/1.0" + (f" ({'; '.join(contacts)})" if contacts else "")
 
 
+def status_of(response):
+    """"404 Not Found": the standard phrase, whatever case or wording the server used."""
+    try:
+        phrase = HTTPStatus(response.status_code).phrase
+    except ValueError:
+        phrase = response.reason_phrase
+    return f"{response.status_code} {phrase}"
+
+
 class Http:
     """GET with the services' etiquette: a User-Agent with a contact, bounded retries with back-off
     on 429 and 5xx (honouring Retry-After), a timeout per request, and the run's deadline."""
@@ -188,7 +198,7 @@ class Http:
                 raise Unchecked(f"cannot reach {host} ({error})", answered=False) from None
             if response.status_code != 429 and response.status_code < 500:
                 return response
-            answered = f"{host} answered {response.status_code} {response.reason_phrase}"
+            answered = f"{host} answered {status_of(response)}"
             wait = retry_after(response, default=BACKOFF * 2 ** (attempt - 1))
             if attempt == TRIES:
                 raise Unchecked(f"{answered} ({TRIES} tries)")
@@ -214,7 +224,7 @@ def retry_after(response, default):
 
 def refusal(response, host):
     """Unchecked for an answer that says nothing about the source: 401, 403, or anything unexpected."""
-    return Unchecked(f"{host} answered {response.status_code} {response.reason_phrase}")
+    return Unchecked(f"{host} answered {status_of(response)}")
 
 
 def json_of(response, host):
@@ -241,7 +251,7 @@ def check_link(http, source):
         url = next_url
     else:
         return [Finding(source.label, "dead", f"{source.link} redirects more than {MAX_REDIRECTS} times")]
-    status = f"{response.status_code} {response.reason_phrase}"
+    status = status_of(response)
     if response.status_code in GONE:
         where = f" (it moved to {url})" if url != source.link else ""
         return [Finding(source.label, "dead", f"{source.link} answers {status}{where}")]
