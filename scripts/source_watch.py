@@ -45,9 +45,11 @@ DAILYMED_LABEL = re.compile(r"^https://dailymed\.nlm\.nih\.gov/dailymed/drugInfo
 # A DailyMed reference pins the label it was read from by naming its version: "... (SPL version 12)".
 NAMED_VERSION = re.compile(r"\bversion (\d+)\b", re.I)
 
-# Notices that make a work unsafe to cite whenever they appeared; other updates (corrections,
-# errata, addenda, new versions) matter only if the page was reviewed before they appeared.
-WITHDRAWN = {"retraction", "partial_retraction", "withdrawal", "removal", "expression_of_concern"}
+# Notices that make a work unsafe to lean on whenever they appeared, by the kind of finding they
+# are; other updates (corrections, errata, addenda, new versions) matter only if a citing page was
+# reviewed before they appeared.
+SERIOUS = {"retraction": "retracted", "partial_retraction": "retracted", "withdrawal": "retracted",
+           "removal": "retracted", "expression_of_concern": "concern"}
 GONE = {404: "Not Found", 410: "Gone"}
 PERMANENT_MOVES = {301, 308}
 
@@ -61,9 +63,12 @@ WHAT_TO_DO = {
     "dead": "find the source again (a new address, or the same work elsewhere on an allowed site) or replace the "
             "reference; re-check what the pages say with it",
     "moved": "check the new address shows the same source, then put it in content/references.md",
-    "withdrawn": "stop relying on the work: remove or replace the statements that cite it, then update each page's "
-                 "Reviewed date",
-    "updated": "read the notice; if it changes a fact a page states, correct the page; then update its Reviewed date",
+    "retracted": "stop relying on the work: remove or replace the statements that cite it, then update each "
+                 "page's Reviewed date",
+    "concern": "read the expression of concern; do not let a statement rest on this work alone (add or prefer "
+               "another source), then update the page's Reviewed date",
+    "corrected": "read the notice; if it changes a fact a page states, correct the page; then update its Reviewed "
+                 "date",
     "newer label": "read what changed in the label; update the pages that rely on it and their Reviewed dates, "
                    "and name the version you read in content/references.md",
     "could not check": "nothing to edit: run `make sources` again later; if it keeps failing, open the link by hand",
@@ -293,11 +298,11 @@ def notices(http, source, doi, mailto):
             what = (f"{update.get('label') or kind.replace('_', ' ')} of {published.isoformat()}, "
                     f"notice https://doi.org/{notice['DOI']}"
                     + (" (from Retraction Watch)" if update.get("source") == "retraction-watch" else ""))
-            if kind in WITHDRAWN:
-                findings.append(Finding(source.label, "withdrawn", what + reviewed_before))
+            if kind in SERIOUS:
+                findings.append(Finding(source.label, SERIOUS[kind], what + reviewed_before))
             elif reviewed_before or not any(source.reviewed.values()):
-                findings.append(Finding(source.label, "updated", what + (reviewed_before or "; no citing page "
-                                                                         "has a Reviewed date")))
+                findings.append(Finding(source.label, "corrected", what + (reviewed_before or "; no citing page "
+                                                                           "has a Reviewed date")))
             else:
                 findings.append(Finding(source.label, "note", what + "; the citing pages were reviewed after it"))
     return findings

@@ -140,7 +140,7 @@ def test_a_doi_that_does_not_resolve_is_dead(services, tmp_path, capsys):
 def test_a_retraction_is_reported_with_its_date_and_the_review_it_postdates(services, tmp_path, capsys):
     doi_resolves(services, FOUND, notice("10.1000/found.retraction", "retraction", "Retraction", (2026, 3, 2)))
     status, lines, report = watch(site(tmp_path, {"trial": paper()}), capsys)
-    expected = ("[^trial] withdrawn: Retraction of 2026-03-02, notice https://doi.org/10.1000/found.retraction; "
+    expected = ("[^trial] retracted: Retraction of 2026-03-02, notice https://doi.org/10.1000/found.retraction; "
                 f"newer than the Reviewed date of articles/guide.md ({REVIEWED})")
     assert (status, lines[0]) == (1, expected)
     assert "## Needs an editor" in report and "stop relying on the work" in report
@@ -150,14 +150,22 @@ def test_a_retraction_older_than_the_review_still_needs_an_editor(services, tmp_
     doi_resolves(services, FOUND, notice("10.1000/found.retraction", "retraction", "Retraction", (2021, 5, 1),
                                          source="retraction-watch"))
     status, lines, _ = watch(site(tmp_path, {"trial": paper()}), capsys)
-    assert (status, lines[0]) == (1, "[^trial] withdrawn: Retraction of 2021-05-01, notice "
+    assert (status, lines[0]) == (1, "[^trial] retracted: Retraction of 2021-05-01, notice "
                                      "https://doi.org/10.1000/found.retraction (from Retraction Watch)")
+
+
+def test_an_expression_of_concern_needs_an_editor(services, tmp_path, capsys):
+    doi_resolves(services, FOUND, notice("10.1000/found.eoc", "expression_of_concern", "Expression of concern",
+                                         (2025, 6, 30)))
+    status, lines, _ = watch(site(tmp_path, {"trial": paper()}), capsys)
+    assert (status, lines[0]) == (1, "[^trial] concern: Expression of concern of 2025-06-30, notice "
+                                     "https://doi.org/10.1000/found.eoc")
 
 
 def test_a_correction_after_the_review_needs_an_editor(services, tmp_path, capsys):
     doi_resolves(services, FOUND, notice("10.1000/found.erratum", "correction", "Correction", (2026, 2, 1)))
     status, lines, _ = watch(site(tmp_path, {"trial": paper()}), capsys)
-    assert (status, lines[0]) == (1, "[^trial] updated: Correction of 2026-02-01, notice "
+    assert (status, lines[0]) == (1, "[^trial] corrected: Correction of 2026-02-01, notice "
                                      "https://doi.org/10.1000/found.erratum; newer than the Reviewed date of "
                                      f"articles/guide.md ({REVIEWED})")
 
