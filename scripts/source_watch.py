@@ -363,6 +363,8 @@ def check(http, source, mailto):
         # A service that answers in a shape it does not document says nothing about the source.
         return [Finding(source.label, "could not check",
                         f"unexpected answer ({error.__class__.__name__}: {error})")], True
+    except Exception as error:  # anything else stays this source's problem: the others are still reported
+        return [Finding(source.label, "could not check", f"{error.__class__.__name__}: {error}")], True
 
 
 def check_all(sources, http, mailto, deadline):

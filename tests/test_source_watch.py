@@ -137,6 +137,13 @@ def test_a_doi_that_does_not_resolve_is_dead(services, tmp_path, capsys):
     assert [request.path for request, _ in services.log] == [HANDLES + "10.1000/missing"]  # Crossref not asked
 
 
+def test_a_doi_with_no_address_is_dead(services, tmp_path, capsys):
+    # responseCode 200, "Values Not Found": the handle exists but has no URL to send a reader to.
+    services.expect_request(HANDLES + FOUND).respond_with_json({"responseCode": 200, "handle": FOUND, "values": []})
+    status, lines, _ = watch(site(tmp_path, {"trial": paper()}), capsys)
+    assert (status, lines[0]) == (1, f"[^trial] dead: DOI {FOUND} is registered but has no address (doi.org: no URL)")
+
+
 def test_a_retraction_is_reported_with_its_date_and_the_review_it_postdates(services, tmp_path, capsys):
     doi_resolves(services, FOUND, notice("10.1000/found.retraction", "retraction", "Retraction", (2026, 3, 2)))
     status, lines, report = watch(site(tmp_path, {"trial": paper()}), capsys)
