@@ -14,7 +14,7 @@ DIST := dist
 REPORTS := reports/lighthouse
 PORT ?= 8000
 
-.PHONY: html publish offline serve devserver test audit bench clean help
+.PHONY: html publish offline serve devserver test sources audit bench clean help
 
 help:
 	@echo "make html       build the site into $(OUTPUT)/ (atomically: a failed build leaves the old site)"
@@ -23,6 +23,7 @@ help:
 	@echo "make devserver  rebuild on every change and serve on http://127.0.0.1:$(PORT)"
 	@echo "make publish    build for GitHub Pages into $(PUBLISH_OUTPUT)/ (needs SITEURL=https://USER.github.io/REPO)"
 	@echo "make offline    build dist/*-offline.zip (works from disk, no network), dist/*-print.html and dist/*.epub"
+	@echo "make sources    check every source in content/references.md: dead or moved links, retractions, corrections, newer labels"
 	@echo "make audit      run Lighthouse (mobile) on every page; reports in $(REPORTS)/"
 	@echo "make bench      time our build against bare Pelican at the site's size, 50 and 300 pages"
 	@echo "make clean      remove $(OUTPUT)/ and build leftovers (keeps .venv)"
@@ -77,6 +78,13 @@ devserver: $(INSTALLED)
 test: $(TEST_INSTALLED) $(NODE_TOOLS)
 	@$(BIN)/python checkers/prerequisites.py
 	$(BIN)/python -m pytest
+
+# The source watch (README, "Sources that stay true"): a maintainer tool, so it uses the test
+# tools (httpx). It prints one line per finding and writes a Markdown report to
+# the file SOURCE_WATCH_REPORT names, when set. Its own status is 0, 1 (a source needs an editor) or 2 (could not
+# check); make turns any failure into its own status 2, so the workflow runs the script itself.
+sources: $(TEST_INSTALLED)
+	@$(BIN)/python scripts/source_watch.py
 
 # Performance tools for people, not tests: their timings and scores vary run to run.
 audit: html $(NODE_TOOLS)

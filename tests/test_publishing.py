@@ -5,6 +5,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -273,6 +274,24 @@ def test_actionlint_catches_a_broken_workflow(tmp_path):
     broken.write_text((ROOT / ".github/workflows/pages.yml").read_text().replace("steps.pages.", "steps.page."))
     result = subprocess.run([*LINT_WORKFLOWS, str(broken)], capture_output=True, text=True)
     assert result.returncode == 1 and f"{broken}:" in result.stdout and 'property "page"' in result.stdout
+
+
+# zizmor (from requirements-test.lock) finds what actionlint does not: injection, cache poisoning,
+# excessive permissions. --offline: its online audits would ask GitHub.
+ZIZMOR = [str(Path(sys.executable).with_name("zizmor")), "--offline", "--min-severity", "high", "--no-progress"]
+
+
+def test_workflows_pass_zizmor_at_high_severity():
+    result = subprocess.run([*ZIZMOR, *map(str, WORKFLOWS)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_zizmor_catches_cache_poisoning_in_a_release_job(tmp_path):
+    broken = tmp_path / "pages.yml"
+    workflow = (ROOT / ".github/workflows/pages.yml").read_text()
+    broken.write_text(workflow.replace('python-version: "3.12"\n', 'python-version: "3.12"\n          cache: pip\n'))
+    result = subprocess.run([*ZIZMOR, str(broken)], capture_output=True, text=True)
+    assert result.returncode != 0 and "cache-poisoning" in result.stdout + result.stderr
 
 
 PINNED_ACTION = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+){0,2}$")

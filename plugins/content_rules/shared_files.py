@@ -15,8 +15,8 @@ from pathlib import Path
 from .html_policy import url_problem
 from .sources import invisible_characters, read_text
 
-REFERENCE = re.compile(r"\[\^([^\]\n]+)\]:[ \t]*(.*)")
-ABBREVIATION = re.compile(r"\*\[([^\]\n]+)\]:[ \t]*(.*)")
+REFERENCE_DEFINITION = re.compile(r"\[\^([^\]\n]+)\]:[ \t]*(.*)")
+ABBREVIATION_DEFINITION = re.compile(r"\*\[([^\]\n]+)\]:[ \t]*(.*)")
 LINK_IN_DEFINITION = re.compile(r"<([^>\s]+)>|\]\(([^)\s]+)\)")
 DOI_LINK = re.compile(r"^https://doi\.org/10\.\d{4,9}/\S+$")
 
@@ -67,9 +67,9 @@ def read_shared_files(settings):
     references_path = Path(settings["PATH"], settings["REFERENCES_FILE"])
     abbreviations_path = Path(settings["PATH"], settings["ABBREVIATIONS_FILE"])
     references, problems = read_definitions(
-        references_path, REFERENCE, "a reference ('[^label]: citation <https://...>')")
+        references_path, REFERENCE_DEFINITION, "a reference ('[^label]: citation <https://...>')")
     problems = [(references_path, p) for p in [*problems, *reference_problems(references, settings["SOURCE_DOMAINS"])]]
     abbreviations, abbreviation_problems = read_definitions(
-        abbreviations_path, ABBREVIATION, "an abbreviation ('*[ABBR]: meaning')")
+        abbreviations_path, ABBREVIATION_DEFINITION, "an abbreviation ('*[ABBR]: meaning')")
     problems += [(abbreviations_path, p) for p in abbreviation_problems]
     return SharedFiles(references, abbreviations, problems)

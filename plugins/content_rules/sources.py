@@ -155,7 +155,8 @@ def metadata_problems(pairs, kind, settings, today):
         yield f"'Next_review: {dates['next_review']}' is not after 'Reviewed: {dates['reviewed']}'"
     for key in ("date", "modified", "reviewed"):
         if key in dates and dates[key] > today:
-            meaning = "a review date is the day the page was checked" if key == "reviewed" else "a page is dated the day it was written or changed"
+            meaning = ("a review date is the day the page was checked" if key == "reviewed"
+                       else "a page is dated the day it was written or changed")
             yield f"'{key.capitalize()}: {dates[key]}' is after today: {meaning}"
     for key, value in dates.items():
         if value.year < FIRST_YEAR:
