@@ -23,7 +23,10 @@ RELATIVE_URLS = True
 SITE_PUBLISHED = False
 # True only in offlineconf.py: pages say they are an offline copy, and mark web links.
 OFFLINE_EDITION = False
-# The single-file printable edition's file name: offline builds only (offlineconf.py).
+# The files the offline build adds beside the pages (offlineconf.py names them as it makes them).
+# Reserved in every build, so no page can take one's address.
+EDITION_FILES = {"print": f"{SITE_SLUG}-print.html", "epub": f"{SITE_SLUG}.epub", "readme": "README.txt"}
+# The printable edition: set in offline builds only, where the footer links to it.
 PRINT_EDITION_SAVE_AS = None
 
 PATH = "content"
@@ -90,9 +93,6 @@ MARKDOWN = {
         "markdown.extensions.admonition": {},
         "markdown.extensions.smarty": {},
         "markdown.extensions.abbr": {},
-        # Pulls the citations a page uses from REFERENCES_FILE, and every abbreviation from
-        # ABBREVIATIONS_FILE, into the page (the content_rules plugin reads both files first).
-        "content_rules.shared_references:SharedReferencesExtension": {},
         "markdown.extensions.footnotes": {
             "PLACE_MARKER": FOOTNOTE_PLACE_MARKER,
             "SEPARATOR": "-",
@@ -101,6 +101,10 @@ MARKDOWN = {
         # Section ids for the "On this page" list; no "#" permalinks beside headings (that
         # list already links every section, and axe's link-in-text-block rule fails them).
         "markdown.extensions.toc": {"toc_depth": "2-3"},
+        # Gives the footnotes and abbr extensions (so: after them) the citations a page uses from
+        # REFERENCES_FILE and every abbreviation from ABBREVIATIONS_FILE, and no definition from
+        # the page itself (the content_rules plugin reads both files first).
+        "content_rules.shared_references:SharedReferencesExtension": {},
     },
     "output_format": "html5",
 }
@@ -188,6 +192,8 @@ METADATA_FORMATS = {
 }
 # The largest Markdown file accepted: far above any real page, far below one that stalls a build.
 MAX_SOURCE_BYTES = 200_000
+# The longest a page may take to render: the article takes a tenth of a second.
+MAX_RENDER_SECONDS = 20
 # Every health page is checked against its sources at least once a year (content/pages/about.md):
 # a Next_review further than this after its Reviewed date is refused.
 REVIEW_INTERVAL_DAYS = 366

@@ -26,19 +26,25 @@ import datetime
 import logging
 import os
 import re
+import signal
 import sys
 from collections import defaultdict
 from pathlib import Path
 
 from pelican import signals
 from pelican.contents import Article, Page
+from pelican.readers import MarkdownReader
 
 from . import shared_references, sources
-from .html_policy import host_allowed, html_problems, parse  # noqa: F401 (host_allowed: used by the tests)
+from .html_policy import HTML5, host_allowed, html_problems, parse  # noqa: F401 (host_allowed: used by the tests)
 from .shared_files import read_shared_files
 
 INTRASITE = re.compile(r"^\{(?:filename|static)\}([^#?]*)(?:#(.*))?$")
 UNRESOLVED_CITATION = re.compile(r"\[\^([^\]]+)\]")
+PAGE_REFERENCE_DEFINITION = re.compile(r"\[\^([^\]]+)\]:")
+PAGE_ABBREVIATION_DEFINITION = re.compile(r"\*\[([^\]]+)\]:")
+DEFINES_REFERENCE = ("defines the reference [^{}] itself: every source is written once, "
+                     "in content/references.md")
 WORD_JOINER = "\u2060"
 
 problems = []  # "file: problem" lines, reported together
@@ -74,6 +80,41 @@ def build_date(settings):
     return datetime.date.fromisoformat(settings["BUILD_DATE"])
 
 
+class ContentProblem(Exception):
+    """A problem found while Pelican reads a file: reported as that file's one line."""
+
+    def __init__(self, path, problem):
+        super().__init__(f"{shown(path)}: {one_line(problem)}")
+
+
+class BoundedMarkdownReader(MarkdownReader):
+    """Pelican's Markdown reader, bounded: Python-Markdown can take hours over a few kilobytes of
+    pathological text ("*[" written 20,000 times), and recurses as deep as the text nests."""
+
+    def read(self, source_path):
+        seconds = self.settings["MAX_RENDER_SECONDS"]
+
+        def too_slow(signum, frame):
+            raise ContentProblem(source_path, f"took more than {seconds} s to render: look for a run of "
+                                 "unmatched brackets or asterisks, or split the page")
+
+        previous = signal.signal(signal.SIGALRM, too_slow)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            return super().read(source_path)
+        except RecursionError:
+            raise ContentProblem(source_path, "is nested too deeply to render (lists or quotes inside each "
+                                 "other): flatten it") from None
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+
+def use_bounded_reader(readers):
+    for extension in MarkdownReader.file_extensions:
+        readers.reader_classes[extension] = BoundedMarkdownReader
+
+
 class OneLineErrors(logging.Handler):
     """While a build runs, any warning Pelican logs (a template error, a file it could not process)
     stops it as one 'error:' line, before Pelican's own handler prints a traceback. Outside a build
@@ -89,7 +130,9 @@ class OneLineErrors(logging.Handler):
             return
         message = " ".join(record.getMessage().split())
         error = sys.exc_info()[1]  # Pelican's "Could not process x.md" leaves out why
-        if error is not None and str(error) not in message:
+        if isinstance(error, ContentProblem):
+            message = str(error)
+        elif error is not None and str(error) not in message:
             message += f": {type(error).__name__}: {' '.join(str(error).split())}"
         raise SystemExit(f"error: {message}\nThe build stopped.")
 
@@ -192,11 +235,23 @@ def check_tables(root):
 
 
 def check_citations(root):
-    if not UNRESOLVED_CITATION.search(" ".join(root.itertext())):
-        return  # quick: no "[^" anywhere, not even in code
-    text = " ".join(root.xpath(".//text()[not(ancestor::code) and not(ancestor::pre)]", smart_strings=False))
+    """Citations not in the shared references, and definitions written in the page: Markdown
+    reads none from a page (shared_references), so each is left as text here, wherever it is."""
+    for sup in root.iter("sup"):  # "[^label]: ..." whose label is shared: a citation mark, then ':'
+        link = sup.find("a")
+        if link is not None and link.get("class") == "footnote-ref" and (sup.tail or "").startswith(":"):
+            yield DEFINES_REFERENCE.format(link.get("href", "").removeprefix("#fn-"))
+    # Joined as a browser shows them: "*[" + <abbr>CRPS</abbr> + "]:" is still a definition.
+    text = "".join(root.xpath(".//text()[not(ancestor::code) and not(ancestor::pre)]", smart_strings=False))
+    for label in dict.fromkeys(PAGE_ABBREVIATION_DEFINITION.findall(text)):
+        yield (f"defines the abbreviation {label} itself: "
+               "abbreviations are defined once, in content/abbreviations.md")
+    defined = dict.fromkeys(PAGE_REFERENCE_DEFINITION.findall(text))
+    for label in defined:
+        yield DEFINES_REFERENCE.format(label)
     for label in dict.fromkeys(UNRESOLVED_CITATION.findall(text)):
-        yield f"cites [^{label}], which is not in the shared references (content/references.md)"
+        if label not in defined:
+            yield f"cites [^{label}], which is not in the shared references (content/references.md)"
 
 
 def check_entities(root):
@@ -215,8 +270,8 @@ RULES = (check_entities, same_page_links, check_headings, check_tables, check_ci
 
 def page_facts(html, settings):
     """What a page's HTML alone tells the checks: (its problems, its intrasite links)."""
+    problems = list(html_problems(html, settings["SOURCE_DOMAINS"]))
     root = parse(html)
-    problems = list(html_problems(html, settings["SOURCE_DOMAINS"], root))
     for rule in RULES:
         problems.extend(rule(root))
     return problems, list(intrasite_links(root))
@@ -238,6 +293,24 @@ def check_content(content):
               "the page says so until it is reviewed", file=sys.stderr)
 
 
+# As each page is written.
+
+def check_written_page(path, context):
+    """The page as written, theme and all: every id once, so no content id can take the address
+    of the theme's own (the medicines warning, the skip link's target) or of a reference."""
+    content = context.get("article") or context.get("page")
+    if content is None or not str(path).endswith(".html"):
+        return
+    with open(path, encoding="utf-8") as page:
+        ids = HTML5.parse(page.read()).xpath("//@id", smart_strings=False)
+    for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
+        report(content.source_path, f"the id '{duplicate}' is used twice on the page: give the section its own id")
+
+
+def stop_after_writing(pelican):
+    stop_if_problems()
+
+
 # Once all pages are read.
 
 def stop_after_reading(generator):
@@ -257,7 +330,7 @@ def check_site(generators):
     sources_by_address = defaultdict(list)
     settings = generators[0].settings
     own_files = [settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html") for name in settings["DIRECT_TEMPLATES"]]
-    for address in (*own_files, *settings.get("TEMPLATE_PAGES", {}).values()):
+    for address in (*own_files, *settings["EDITION_FILES"].values(), *settings.get("TEMPLATE_PAGES", {}).values()):
         sources_by_address[address].append(None)  # written by the site itself
     for content in contents:
         sources_by_address[content.save_as].append(content.source_path)
@@ -271,6 +344,7 @@ def check_site(generators):
 
 def register():
     signals.initialized.connect(check_shared_files)
+    signals.readers_init.connect(use_bounded_reader)
     signals.get_generators.connect(build_started)
     # get_generators comes at the start of every build, devserver's rebuilds included.
     signals.get_generators.connect(check_sources)
@@ -278,4 +352,6 @@ def register():
     # Pages are read after articles, and before Pelican looks for the files they link to.
     signals.page_generator_finalized.connect(stop_after_reading)
     signals.all_generators_finalized.connect(check_site)
+    signals.content_written.connect(check_written_page)
+    signals.finalized.connect(stop_after_writing)
     signals.finalized.connect(build_finished)

@@ -3,6 +3,11 @@ site, and links that stay in the site or go over https to an allowed source.
 
 nh3 (the binding to the Rust sanitizer ammonia) is the policy engine for elements and
 attributes: we ask it what it would remove, and report that, never cleaning silently.
+Pages are judged as a browser reads them: parsed by html5lib, which follows the HTML5 parsing
+algorithm browsers use (lxml's parser reads a stray </div> or </body>, deep nesting and a
+<body> written inside a paragraph differently, and hid what followed from the checks). HTML
+that a browser would have to repair (any HTML5 parse error) is refused: Markdown never writes it.
+
 The two URLs content may carry (a link's href, an image's src) get our own rules, because the
 sanitizer allows any relative URL, and "relative" includes `//clinic.example/` and backslash
 tricks a browser reads as another host.
@@ -12,6 +17,7 @@ import re
 from collections import Counter
 from urllib.parse import urlsplit
 
+import html5lib
 import lxml.etree
 import nh3
 
@@ -34,7 +40,15 @@ ALLOWED_ATTRIBUTES = {
 # formaction, xlink:href...) is not in ALLOWED_ATTRIBUTES, so the sanitizer reports it.
 URL_ATTRIBUTES = {"a": "href", "img": "src"}
 URL_BEARING = "//a[@href] | //img[@src]"
-PARSER = lxml.etree.HTMLParser()
+HTML5 = html5lib.HTMLParser(tree=html5lib.getTreeBuilder("lxml"), namespaceHTMLElements=False)
+# Far deeper than any page needs (the article: 8 levels), far below where a parser gives up.
+MAX_DEPTH = 40
+# Classes content may carry (attr_list's {: .name }, md_in_html): what Markdown and our plugins
+# write, and the site's own marks for content. Any other, such as a class the theme uses to
+# move text off screen, could hide a warning from readers while every check still sees it.
+CONTENT_CLASSES = {"advice", "notes-space", "checklist", "callout", "callout-warning", "callout-info",
+                   "footnote", "footnote-ref", "footnote-backref", "admonition", "admonition-title",
+                   "note", "tip", "warning", "important"}
 # Pelican's own link forms: a wrong target stops the build (checked in content_rules).
 INTRASITE = re.compile(r"^\{(filename|static|index)\}")
 SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
@@ -67,7 +81,11 @@ def url_problem(url, domains):
         return f"link '{url}' is not https"
     if scheme[1] != "https":
         return f"link '{url}': '{scheme[1]}:' links are not allowed, only https"
-    parts = urlsplit(plain)
+    try:
+        parts = urlsplit(plain)
+        parts.hostname  # noqa: B018 (parsing the host raises for "[nih.gov]")
+    except ValueError:
+        return f"link '{url}' has no valid host (brackets are for IPv6 addresses)"
     if "@" in parts.netloc:
         return f"link '{url}' hides its real host after a user name ('@')"
     if not host_allowed(plain, domains):
@@ -90,16 +108,42 @@ def attributes(elements):
 
 
 def parse(html):
-    """The fragment's elements under one <div>: plain lxml elements, which iterate fastest."""
-    return lxml.etree.fromstring(f"<div>{html}</div>", PARSER).find("body/div")
+    """The fragment as a browser reads it inside a page's <body>: the <body> element (lxml)."""
+    return HTML5.parse(f"<!DOCTYPE html><html><head></head><body>{html}</body></html>").getroot().find("body")
 
 
-def html_problems(html, domains, root=None):
-    """One line per thing in rendered content that the policy refuses. `root`: the content
-    already parsed (parse), if the caller has it."""
-    root = parse(html) if root is None else root
-    problems = [f"HTML comment '<!--{c.text.strip()[:40]}-->' would be published: delete it"
+def structure_problems(root, errors):
+    """What a browser would read differently from what is written, or could not read at all:
+    `errors` are html5lib's from the parse that made `root`."""
+    if errors:
+        (line, column), code, names = errors[0]
+        tag = f" <{names['name']}>" if names and names.get("name") else ""
+        yield (f"the HTML{tag} is not well formed ({code.replace('-', ' ')}), so a browser would read it "
+               "differently from what is written: check the tags around it")
+    for element in (root.getparent(), root):
+        for name, value in element.items():
+            yield f"<{element.tag} {name}=\"{value[:20]}\"> written in content would change the whole page: delete it"
+    depth = max((sum(1 for _ in element.iterancestors()) for element in root.iter()), default=0) - 1
+    if depth > MAX_DEPTH:
+        yield (f"elements are nested {depth} levels deep; no page needs more than {MAX_DEPTH}: "
+               "flatten the lists or quotes")
+
+
+def html_problems(html, domains):
+    """One line per thing in rendered content that the policy refuses."""
+    root = parse(html)
+    problems = list(structure_problems(root, list(HTML5.errors)))
+    problems += [f"HTML comment '<!--{c.text.strip()[:40]}-->' would be published: delete it"
                 for c in root.iter(lxml.etree.Comment)]
+    for element in root.iter(lxml.etree.Element):
+        for name in set((element.get("class") or "").split()) - CONTENT_CLASSES:
+            problems.append(f"class '{name}' is not one content may use ({', '.join(sorted(CONTENT_CLASSES))}): "
+                            "the theme's own classes could hide or move the text")
+        if element.get("aria-label") is not None and element.get("class") != "footnote-backref":
+            problems.append(f"<{element.tag} aria-label=\"{element.get('aria-label')[:40]}\">: a screen reader "
+                            "would say that instead of the words on the page; delete it")
+        if element.tag == "img" and not (element.get("alt") or "").strip():
+            problems.append(f"image '{element.get('src')}' has no alt text: describe it")
     cleaned = parse(nh3.clean(html, tags=ALLOWED_ELEMENTS, attributes=ALLOWED_ATTRIBUTES, link_rel=None,
                               url_schemes={"https"}, strip_comments=True))
     elements = list(root.iter(lxml.etree.Element))[1:]
@@ -116,7 +160,7 @@ def html_problems(html, domains, root=None):
             if refused[element.tag] > 0 and element.tag not in ALLOWED_ELEMENTS:
                 refused[element.tag] -= 1
                 reported.add(element)
-                problems.append(f"<{element.tag}> is not allowed in content "
+                problems.append(f"<{lxml.etree.QName(element).localname}> is not allowed in content "
                                 "(only what Markdown writes: paragraphs, lists, links, tables...)")
                 continue
             for name, value in element.items():
@@ -130,7 +174,7 @@ def html_problems(html, domains, root=None):
                 else:
                     problems.append(f"<{element.tag} {name}=\"{value[:40]}\"> is not allowed: content keeps only "
                                     "the attributes Markdown writes (no scripts, styles or event handlers)")
-        problems += [f"<{tag}> would be removed by the sanitizer: check the HTML around it"
+        problems += [f"<{lxml.etree.QName(tag).localname}> would be removed by the sanitizer: check the HTML around it"
                      for tag, count in sorted(refused.items()) if count > 0]
     for element in root.xpath(URL_BEARING):
         if element in reported or (reported and any(a in reported for a in element.iterancestors())):

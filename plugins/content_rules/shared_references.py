@@ -16,11 +16,12 @@ reports with the page's file name.
 import re
 
 from markdown.extensions import Extension
+from markdown.extensions.abbr import AbbrExtension
+from markdown.extensions.footnotes import FootnoteExtension
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-PAGE_DEFINITION = re.compile(r"^[ ]{0,3}\[\^([^\]]+)\]:")
 REFERENCE = re.compile(r"\[\^([^\]]+)\](?!:)")
 WORD_JOINER_ENTITY = "&#8288;"
 CITATION_MARK = re.compile(r'(<sup(?: id="[^"]*")?>)(<a class="footnote-ref")')
@@ -31,17 +32,22 @@ shared = None
 
 
 class SharedReferencesPreprocessor(Preprocessor):
-    def __init__(self, md, files):
+    """Hands the footnotes extension the shared definition of each label the page cites, in the
+    order it cites them, and the abbr extension every shared abbreviation. Neither extension reads
+    definitions from the page itself: a "[^label]: ..." or "*[ABBR]: ..." written in a page, even
+    inside a quote, a list or a note, stays text, which content_rules reports."""
+
+    def __init__(self, md, files, footnotes, abbreviations):
         super().__init__(md)
-        self.files = files
+        self.files, self.footnotes, self.abbreviations = files, footnotes, abbreviations
 
     def run(self, lines):
-        references, abbreviations = self.files.references, self.files.abbreviations
-        defined = {m[1] for line in lines if (m := PAGE_DEFINITION.match(line))}
-        cited = dict.fromkeys(label for line in lines for label in REFERENCE.findall(line))
-        missing = [label for label in cited if label not in defined and label in references]
-        return [*lines, "", *(references[label].line for label in missing),
-                "", *(definition.line for definition in abbreviations.values())]
+        references = self.files.references
+        for label in dict.fromkeys(label for line in lines for label in REFERENCE.findall(line)):
+            if label in references:
+                self.footnotes.setFootnote(label, references[label].text)
+        self.abbreviations.abbrs.update({label: d.text for label, d in self.files.abbreviations.items()})
+        return lines
 
 
 class OneBacklinkTreeprocessor(Treeprocessor):
@@ -102,8 +108,14 @@ class SharedReferencesExtension(Extension):
         files = self.files or shared
         if files is None:
             raise RuntimeError("the shared references were not read: the content_rules plugin reads them")
-        # Before the footnotes and abbr extensions read definitions (their processing is block-level).
-        md.preprocessors.register(SharedReferencesPreprocessor(md, files), "shared_references", 28)
+        extensions = {type(extension): extension for extension in md.registeredExtensions}
+        if FootnoteExtension not in extensions or AbbrExtension not in extensions:
+            raise RuntimeError("name shared_references after the footnotes and abbr extensions in MARKDOWN")
+        # Definitions come from the shared files only.
+        md.parser.blockprocessors.deregister("footnote")
+        md.parser.blockprocessors.deregister("abbr")
+        md.preprocessors.register(SharedReferencesPreprocessor(
+            md, files, extensions[FootnoteExtension], extensions[AbbrExtension]), "shared_references", 28)
         # After the footnotes extension adds a back-link per citation ("footnote-duplicate", 15).
         md.treeprocessors.register(OneBacklinkTreeprocessor(md), "one_backlink", 14)
         # After the abbr extension has marked every use (7).
