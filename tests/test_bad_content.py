@@ -70,7 +70,7 @@ def test_bad_input_stops_the_build_with_one_clear_error(case, good_output, tmp_p
     assert result.returncode != 0
     errors = [line for line in (result.stdout + result.stderr).splitlines() if line.startswith("error:")]
     expected = (case_dir / "expected-error.txt").read_text("utf-8").strip()
-    assert errors == [expected.replace("{appended_line}", str(appended_line(case_dir)))]
+    assert errors == expected.replace("{appended_line}", str(appended_line(case_dir))).splitlines()
     assert "Traceback" not in result.stdout + result.stderr
     assert tree_digest(output) == before, "the failed build changed output/"
 
@@ -85,6 +85,30 @@ def test_an_unreadable_folder_is_reported_not_skipped(tmp_path, monkeypatch):
     settings = {"PATH": str(content), "ARTICLE_PATHS": ["articles"], "PAGE_PATHS": ["pages"],
                 "REFERENCES_FILE": "references.md", "ABBREVIATIONS_FILE": "abbreviations.md"}
     assert sources.tree_problems(settings) == [(hidden, "cannot be read: check its permissions")]
+
+
+# Content git cannot carry in tests/bad_content/: made by the test.
+
+def only_errors(result):
+    return [line for line in (result.stdout + result.stderr).splitlines() if line.startswith("error:")]
+
+
+def test_a_pipe_in_content_is_refused_before_anything_reads_it(tmp_path):
+    content = shutil.copytree(ROOT / "content", tmp_path / "content")
+    os.mkfifo(content / "pages" / "waiting.md")  # reading it would wait for a writer for ever
+    result = build_site(tmp_path / "out", content=content)
+    assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
+    assert only_errors(result) == [
+        "error: content/pages/waiting.md: is not a regular file (a pipe, socket or device): delete it"]
+
+
+def test_a_line_break_in_a_file_name_cannot_print_a_line_of_its_own(tmp_path):
+    content = shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copy(content / "pages" / "about.md", content / "pages" / "x\nerror: all is well.md")
+    result = build_site(tmp_path / "out", content=content)
+    assert result.returncode == 1
+    assert only_errors(result) == ["error: content/pages/x\\nerror: all is well.md: has a file name other than lower-"
+                                   "case letters, digits and hyphens, ending in .md: rename it, like 'my-page.md'"]
 
 
 # What the rules must not refuse.

@@ -128,7 +128,8 @@ class OneLineErrors(logging.Handler):
     def emit(self, record):
         if not OneLineErrors.building or record.name.startswith("pelican.server"):
             return
-        message = " ".join(record.getMessage().split())
+        # Paths from content/, as every other line names them.
+        message = " ".join(record.getMessage().replace(f"{content_parent}{os.sep}", "").split())
         error = sys.exc_info()[1]  # Pelican's "Could not process x.md" leaves out why
         if isinstance(error, ContentProblem):
             message = str(error)

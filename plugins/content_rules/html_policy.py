@@ -115,14 +115,15 @@ def parse(html):
 def structure_problems(root, errors):
     """What a browser would read differently from what is written, or could not read at all:
     `errors` are html5lib's from the parse that made `root`."""
-    if errors:
+    page_attributes = [(element.tag, name, value)
+                       for element in (root.getparent(), root) for name, value in element.items()]
+    for tag, name, value in page_attributes:
+        yield f"<{tag} {name}=\"{value[:20]}\"> written in content would change the whole page: delete it"
+    if errors and not page_attributes:
         (line, column), code, names = errors[0]
         tag = f" <{names['name']}>" if names and names.get("name") else ""
         yield (f"the HTML{tag} is not well formed ({code.replace('-', ' ')}), so a browser would read it "
                "differently from what is written: check the tags around it")
-    for element in (root.getparent(), root):
-        for name, value in element.items():
-            yield f"<{element.tag} {name}=\"{value[:20]}\"> written in content would change the whole page: delete it"
     depth = max((sum(1 for _ in element.iterancestors()) for element in root.iter()), default=0) - 1
     if depth > MAX_DEPTH:
         yield (f"elements are nested {depth} levels deep; no page needs more than {MAX_DEPTH}: "
