@@ -94,8 +94,8 @@ def structured_data_problems(soup, page_url):
     if (data.get("audience") or {}).get("@type") not in AUDIENCE_TYPES:
         problems.append("JSON-LD audience must be an Audience (e.g. MedicalAudience)")
     citations = data.get("citation") or []
-    if any(item.get("@type") not in CITATION_TYPES or not item.get("name") for item in citations):
-        problems.append("every JSON-LD citation must be a named CreativeWork")
+    if any(item.get("@type") not in CITATION_TYPES or not (item.get("url") or item.get("name")) for item in citations):
+        problems.append("every JSON-LD citation must be a CreativeWork with its address (or, with none, its name)")
     notes = soup.select("div.footnote li[id]")
     cited_urls = {item.get("url") for item in citations}
     listed_urls = {a["href"] for note in notes for a in note.find_all("a", href=re.compile("^https://"))}
