@@ -144,7 +144,8 @@ def test_make_offline_clears_what_an_interrupted_run_left_in_dist(tmp_path):
                                                              f"{SITE_SLUG}.epub"])
 
 
-def test_any_warning_pelican_logs_stops_the_build_as_one_line_with_its_cause():
+def test_any_warning_pelican_logs_stops_the_build_as_one_line_with_its_cause(monkeypatch):
+    monkeypatch.setattr(OneLineErrors, "building", True)
     logger = logging.getLogger("pelican.generators")
     handler = OneLineErrors()
     logger.addHandler(handler)
@@ -159,3 +160,15 @@ def test_any_warning_pelican_logs_stops_the_build_as_one_line_with_its_cause():
     assert str(stop.value).splitlines()[0] == (
         "error: Could not process articles/x.md: UnicodeDecodeError: "
         "'utf-8' codec can't decode byte 0xe9 in position 0: invalid continuation byte")
+
+
+def test_outside_a_build_pelican_s_warnings_stay_what_they_are(monkeypatch):
+    # `pelican --listen` logs each 404 as a warning: it must not stop the server.
+    monkeypatch.setattr(OneLineErrors, "building", False)
+    logger = logging.getLogger("pelican.server")
+    handler = OneLineErrors()
+    logger.addHandler(handler)
+    try:
+        logger.warning("Unable to find `%s` or variations", "/missing.html")  # no SystemExit
+    finally:
+        logger.removeHandler(handler)
