@@ -8,6 +8,8 @@ import os
 import re
 import sys
 
+import jinja2
+
 SITENAME = "Ketamine and Chronic Pain"
 SITE_TAGLINE = "Plain-language patient information, written from published research"
 SITE_SLUG = "ketamine-chronic-pain"
@@ -141,6 +143,13 @@ CSP_DIRECTIVES = {
 CONTENT_SECURITY_POLICY = "; ".join(f"{name} {sources}" for name, sources in CSP_DIRECTIVES.items())
 
 
+@jinja2.pass_context
+def canonical_url(context, path):
+    """The one address of a page on the published site, from its file ('about.html'): the home
+    page is the site's folder. The canonical link, Open Graph, JSON-LD and the sitemap all use it."""
+    return f"{context['SITEURL']}/{'' if path == context['INDEX_SAVE_AS'] else path}"
+
+
 def long_date(value):
     """'2026-11-25' (or a date) -> '25 November 2026', the style NHS pages use."""
     if isinstance(value, str):
@@ -155,7 +164,7 @@ def edition_date(contents):
     return max((getattr(c, "modified", None) or c.date) for c in contents).date()
 
 
-JINJA_FILTERS = {"long_date": long_date, "edition_date": edition_date}
+JINJA_FILTERS = {"long_date": long_date, "edition_date": edition_date, "canonical_url": canonical_url}
 # Every value a template prints is escaped, unless marked safe: only rendered content is.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 

@@ -11,6 +11,7 @@ from checks import parse  # noqa: F401 (the tests import it from here)
 from pages_server import serve
 from prerequisites import CHROMIUM_ARGS, find_chromium
 
+from plugins.content_rules.sources import parse_metadata
 from scripts.build import run_pelican
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,9 +23,20 @@ def article_markers(source=ROOT / "content" / ARTICLE_SOURCE):
     """(its first citation mark, its Title line): edits that tests can make whatever the words are today."""
     text = Path(source).read_text("utf-8")
     return re.search(r"\[\^[^\]]+\]", text)[0], re.search(r"^Title: .*$", text, re.M)[0]
-# Every HTML page the site has. A page added to content/ must be added here too, so the
-# per-page checks (one test each) cover it; test_structure.py fails until it is.
-SITE_PAGES = ("index.html", ARTICLE_PAGE, "questions.html", "glossary.html", "about.html", "404.html")
+
+
+def content_pages(content=ROOT / "content"):
+    """The HTML file of every Markdown page in content/, read from its metadata as the build
+    reads it (Save_as, else Slug + .html), then the home page: a page added to content/ is
+    checked by every per-page test with no list to update."""
+    pages = []
+    for source in sorted([*content.glob("articles/*.md"), *content.glob("pages/*.md")]):
+        metadata = dict(parse_metadata(source.read_text("utf-8"))[0])
+        pages.append(metadata.get("save_as") or f"{metadata['slug']}.html")
+    return ("index.html", *pages)
+
+
+SITE_PAGES = content_pages()
 # A GitHub Pages project site: served under a sub-path, the classic source of broken links.
 EXAMPLE_SITEURL = "https://example.github.io/ketamine-guide"
 # The published site under test is a fresh build for EXAMPLE_SITEURL, unless PUBLISHED_OUTPUT

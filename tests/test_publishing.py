@@ -239,6 +239,26 @@ def test_reviewed_pages_carry_medical_web_page_json_ld(published_pages):
     assert found == {}
 
 
+def page_addresses(soup):
+    """Every address a published page gives itself: canonical, og:url, JSON-LD url."""
+    found = {"canonical": soup.find("link", rel="canonical")["href"],
+             "og:url": soup.find("meta", property="og:url")["content"]}
+    for script in soup.find_all("script", type="application/ld+json"):
+        found["JSON-LD"] = json.loads(script.string)["url"]
+    return found
+
+
+def test_each_page_has_one_address_in_its_tags_and_the_sitemap(published_site, published_pages):
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    sitemap = {loc.text for loc in ET.parse(published_site / "sitemap.xml").findall("s:url/s:loc", namespace)}
+    for path, soup in published_pages.items():
+        if path == "404.html":
+            continue
+        addresses = page_addresses(soup)
+        assert set(addresses.values()) == {public_url(path)}, (path, addresses)
+        assert public_url(path) in sitemap, path
+
+
 def test_social_check_catches_a_missing_canonical_and_a_wrong_og_url(published_pages):
     broken = parse(str(published_pages[ARTICLE_PAGE]))
     broken.find("link", rel="canonical").decompose()

@@ -4,7 +4,7 @@ folders and at different times, give byte-identical trees: pages, feed and sitem
 
 import shutil
 
-from conftest import build_published_site, build_site, tree_digest
+from conftest import ROOT, build_published_site, build_site, tree_digest
 
 
 def differences(a, b):
@@ -22,6 +22,19 @@ def test_two_published_builds_are_identical(published_site, tmp_path):
     again = build_published_site(tmp_path / "again")
     assert (again / "sitemap.xml").is_file() and (again / "feeds" / "all.atom.xml").is_file()
     assert differences(published_site, again) == []
+
+
+def test_the_order_of_the_plugins_carries_no_meaning(tmp_path):
+    for settings in ("pelicanconf.py", "publishconf.py", "offlineconf.py"):
+        reversed_settings = tmp_path / f"reversed_{settings}"
+        reversed_settings.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\n"
+                                     f"from {settings[:-3]} import *  # noqa\nPLUGINS = PLUGINS[::-1]\n")
+        env = {"SITEURL": "https://example.github.io/ketamine-guide"}
+        plain, backwards = tmp_path / f"plain-{settings}", tmp_path / f"reversed-{settings}"
+        assert build_site(plain, settings=settings, env=env).returncode == 0
+        result = build_site(backwards, settings=reversed_settings, env=env)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert differences(plain, backwards) == [], settings
 
 
 def test_comparison_catches_one_changed_byte_and_an_extra_file(site, tmp_path):
