@@ -144,7 +144,8 @@ def test_make_offline_clears_what_an_interrupted_run_left_in_dist(tmp_path):
                                                              f"{SITE_SLUG}.epub"])
 
 
-def test_any_warning_pelican_logs_stops_the_build_as_one_line_with_its_cause():
+def test_any_warning_pelican_logs_stops_the_build_as_one_line_with_its_cause(monkeypatch):
+    monkeypatch.setattr(OneLineErrors, "building", True)  # as while a build runs
     logger = logging.getLogger("pelican.generators")
     handler = OneLineErrors()
     logger.addHandler(handler)
