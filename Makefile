@@ -52,28 +52,30 @@ $(NODE_TOOLS): package-lock.json
 # scripts/build.py runs Pelican into a private staging folder and swaps it in only when the
 # build succeeded, under a lock: a failed, interrupted or concurrent build never leaves a
 # missing or half-written site. Paths are passed as arguments, never pasted into shell code.
+# `exec`: the build replaces the recipe's shell, so it is make's own child and ends when make
+# ends (scripts/build.py); a shell left between them would keep it running after make is killed.
 html: $(INSTALLED)
-	$(BIN)/python scripts/build.py pelicanconf.py "$(OUTPUT)" "$(CONTENT)"
+	exec $(BIN)/python scripts/build.py pelicanconf.py "$(OUTPUT)" "$(CONTENT)"
 
 # SITEURL comes from the environment (or make's command line, which make also exports);
 # publishconf.py checks it.
 publish: $(INSTALLED)
 	@test -n "$$SITEURL" || { echo "error: SITEURL is not set. Run: SITEURL=https://USER.github.io/REPO make publish"; exit 1; }
-	$(BIN)/python scripts/build.py publishconf.py "$(PUBLISH_OUTPUT)" "$(CONTENT)"
+	exec $(BIN)/python scripts/build.py publishconf.py "$(PUBLISH_OUTPUT)" "$(CONTENT)"
 
 # The offline bundle and print edition: built in a private folder, packaged into $(DIST)/
 # (each file replaced only when complete); output/ is left alone.
 offline: $(INSTALLED)
-	$(BIN)/python packaging/offline.py "$(DIST)" "$(CONTENT)"
+	exec $(BIN)/python packaging/offline.py "$(DIST)" "$(CONTENT)"
 
 # Both serve as GitHub Pages does (a 404.html for a missing file), on 127.0.0.1 only.
 serve: html
-	$(BIN)/python scripts/devserver.py "$(OUTPUT)" "$(PORT)"
+	exec $(BIN)/python scripts/devserver.py "$(OUTPUT)" "$(PORT)"
 
 # Rebuilds from scratch on every change, each a transaction; after a content error it keeps
 # serving the last good site and watching.
 devserver: $(INSTALLED)
-	$(BIN)/python scripts/devserver.py --watch "$(OUTPUT)" "$(PORT)" "$(CONTENT)"
+	exec $(BIN)/python scripts/devserver.py --watch "$(OUTPUT)" "$(PORT)" "$(CONTENT)"
 
 test: $(TEST_INSTALLED) $(NODE_TOOLS)
 	@$(BIN)/python checkers/prerequisites.py

@@ -170,9 +170,12 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": T
 
 # Today, for review dates (a page past its Next_review says so): BUILD_DATE=YYYY-MM-DD shows how
 # the site will build on another day.
+# The form first (fromisoformat also takes "20261125" and other forms), then that it is a real day.
 BUILD_DATE = os.environ.get("BUILD_DATE") or datetime.date.today().isoformat()
-if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", BUILD_DATE):
-    sys.exit(f"error: BUILD_DATE '{BUILD_DATE}' must be a date written YYYY-MM-DD")
+try:
+    datetime.date.fromisoformat(re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", BUILD_DATE)[0])
+except (TypeError, ValueError):
+    sys.exit(f"error: BUILD_DATE '{BUILD_DATE}': not a date: write a real day as YYYY-MM-DD, e.g. 2026-11-25")
 
 # The content schema: what the metadata of each kind of file must and may say. content_rules
 # enforces it in every build, with one line per problem; README lists it for editors.
@@ -212,10 +215,15 @@ REFERENCES_FILE = "references.md"  # in the content folder (PATH)
 
 # Where readers report a mistake, shown at the foot of every page: REPORT_MISTAKE_URL from the
 # environment, for any build (publishconf.py falls back to the repository's GitHub issues).
+# Held to the rule of every other link (no clinics, no businesses), and narrower: the one place
+# a reader should be sent to report a mistake is this project's issue tracker, on GitHub, where
+# it is kept. SOURCE_DOMAINS are for evidence, not for reports. The whole URL must match, so no
+# other host, user name, port, query or path gets past it.
+REPORT_MISTAKE_FORM = r"https://github\.com/[A-Za-z0-9-]+/[A-Za-z0-9_-][A-Za-z0-9_.-]*/issues"
 REPORT_MISTAKE_URL = os.environ.get("REPORT_MISTAKE_URL") or None
-if REPORT_MISTAKE_URL and not re.fullmatch(r"https://[A-Za-z0-9.-]+(/[A-Za-z0-9._~/%-]*)?", REPORT_MISTAKE_URL):
-    sys.exit(f"error: REPORT_MISTAKE_URL '{REPORT_MISTAKE_URL}' must be an https address, "
-             "e.g. https://github.com/USER/REPO/issues")
+if REPORT_MISTAKE_URL and not re.fullmatch(REPORT_MISTAKE_FORM, REPORT_MISTAKE_URL):
+    sys.exit(f"error: REPORT_MISTAKE_URL '{REPORT_MISTAKE_URL}': not this project's issue tracker: "
+             "write https://github.com/USER/REPO/issues")
 
 # What every health page is about, and who it is for, in schema.org terms (JSON-LD).
 SCHEMA_ABOUT = [

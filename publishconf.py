@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 sys.path.append(os.path.dirname(os.path.abspath(__file__)))
 from pelicanconf import *  # noqa: E402,F403
-from pelicanconf import DIRECT_TEMPLATES, REPORT_MISTAKE_URL  # noqa: E402
+from pelicanconf import DIRECT_TEMPLATES, REPORT_MISTAKE_FORM, REPORT_MISTAKE_URL  # noqa: E402
 
 
 def checked_siteurl(value):
@@ -52,6 +52,7 @@ if not SITE_HOST.endswith(".github.io"):
     CNAME_SAVE_AS = "CNAME"
 
 # Unless REPORT_MISTAKE_URL says otherwise, readers report mistakes as issues on the
-# repository the workflow builds from.
-if not REPORT_MISTAKE_URL and re.fullmatch(r"[\w.-]+/[\w.-]+", os.environ.get("GITHUB_REPOSITORY", "")):
-    REPORT_MISTAKE_URL = f"https://github.com/{os.environ['GITHUB_REPOSITORY']}/issues"
+# repository the workflow builds from, if its name gives an address of the same form.
+_issues = f"https://github.com/{os.environ.get('GITHUB_REPOSITORY', '')}/issues"
+if not REPORT_MISTAKE_URL and re.fullmatch(REPORT_MISTAKE_FORM, _issues):
+    REPORT_MISTAKE_URL = _issues

@@ -18,6 +18,7 @@ import datetime
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -29,12 +30,13 @@ from pelican.settings import read_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from scripts.build import locked, run_pelican  # noqa: E402
+from scripts.build import commit_point, locked, path_problem, run_as_command, run_pelican  # noqa: E402
 
 SETTINGS_FILE = "offlineconf.py"
 # Files being written into dist/ are named so, and an interrupted run's are removed by the next.
 PARTIAL = ".partial-"
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest time a zip entry can hold
+ZIP_EPOCH_MAX = 4354819198  # 2107-12-31 23:59:58, the latest
 
 
 def git(*args):
@@ -48,9 +50,24 @@ def source_revision():
 
 
 def source_time():
-    """When the source was last changed: never the build machine's clock."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH") or git("log", "-1", "--format=%ct") or ZIP_EPOCH_MIN
+    """When the source was last changed: never the build machine's clock. SOURCE_DATE_EPOCH is
+    whole seconds since 1970 in ASCII digits (int() would also take ' 1_7', '-5' or other scripts'
+    digits), and no later than a zip entry can hold; a bad one stops with one line."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH") or git("log", "-1", "--format=%ct") or str(ZIP_EPOCH_MIN)
+    if not re.fullmatch(r"[0-9]{1,10}", epoch) or int(epoch) > ZIP_EPOCH_MAX:
+        sys.exit(f"error: SOURCE_DATE_EPOCH '{epoch}': not a time a zip can hold: write whole seconds "
+                 "since 1970 (up to 2107), as `git log -1 --format=%ct` gives")
     return datetime.datetime.fromtimestamp(max(int(epoch), ZIP_EPOCH_MIN), datetime.UTC)
+
+
+def dist_problem(dist, content, names):
+    """Why `dist` may not take make offline's files, or None: it may hold only what this writes."""
+    dist = Path(dist)
+    if problem := path_problem(dist, content):
+        return problem
+    others = sorted(p.name for p in dist.iterdir() if p.name not in names and not p.name.startswith(PARTIAL)) \
+        if dist.is_dir() else []
+    return f"it holds '{others[0]}', which make offline did not write: name a new or empty folder" if others else None
 
 
 def write_zip(settings, site, zip_path, built):
@@ -77,21 +94,29 @@ def replace_atomically(path, data):
     os.chmod(path, 0o644)
 
 
-def package(settings, site, dist):
-    zip_path = dist / f"{settings['SITE_SLUG']}-offline.zip"
+def written_names(settings):
+    """The files make offline writes into dist/: the zip, then the editions copied beside it."""
+    return (f"{settings['SITE_SLUG']}-offline.zip", settings["PRINT_EDITION_SAVE_AS"], settings["EPUB_SAVE_AS"])
+
+
+def package(settings, site, dist, built):
+    zip_path, *editions = (dist / name for name in written_names(settings))
     with tempfile.TemporaryDirectory(dir=dist, prefix=PARTIAL) as scratch:
-        write_zip(settings, site, Path(scratch) / "bundle.zip", source_time())
+        write_zip(settings, site, Path(scratch) / "bundle.zip", built)
         replace_atomically(zip_path, (Path(scratch) / "bundle.zip").read_bytes())
-    editions = [dist / settings[name] for name in ("PRINT_EDITION_SAVE_AS", "EPUB_SAVE_AS")]
     for path in editions:
         replace_atomically(path, (site / path.name).read_bytes())
     for path in (zip_path, *editions):
         print(f"{path}  {path.stat().st_size / 1024:.1f} KiB")
 
 
-def main(dist, content=None):
-    """Build the offline edition in a private folder and package it into `dist`."""
-    dist = Path(dist).absolute()
+def main(dist, content=None, parent=None):
+    """Build the offline edition in a private folder and package it into `dist`; checked first."""
+    built = source_time()
+    settings = read_settings(str(ROOT / SETTINGS_FILE), override={"PATH": str(Path(content or ROOT / "content"))})
+    if problem := dist_problem(dist, content, written_names(settings)):
+        sys.exit(f"error: DIST '{dist}': {problem}")
+    dist = Path(os.path.realpath(dist))
     dist.mkdir(parents=True, exist_ok=True)
     with locked(dist), tempfile.TemporaryDirectory(prefix="offline-site-") as site:
         for leftover in dist.glob(f"{PARTIAL}*"):  # from a run that was interrupted
@@ -99,11 +124,13 @@ def main(dist, content=None):
         revision = ["--extra-settings", f"SOURCE_REVISION={json.dumps(source_revision())}"]  # for README.txt
         if run_pelican(SETTINGS_FILE, site, content, extra=revision).returncode != 0:
             sys.exit(f"The offline build failed; {dist}/ was left as it was.")
-        settings = read_settings(str(ROOT / SETTINGS_FILE), override={"PATH": str(Path(content or ROOT / "content"))})
-        package(settings, Path(site), dist)
+        if not commit_point(parent):
+            return 1
+        package(settings, Path(site), dist, built)
+    return 0
 
 
 if __name__ == "__main__":
     if len(sys.argv) not in (2, 3):
         sys.exit("usage: python packaging/offline.py DIST [CONTENT]")
-    main(*sys.argv[1:])
+    sys.exit(run_as_command(main, "DIST", sys.argv[1], *sys.argv[1:]))

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from scripts.build import ROOT, build  # noqa: E402
+from scripts.build import ROOT, build, output_problem  # noqa: E402
 from scripts.pages_server import start  # noqa: E402
 
 POLL_SECONDS = 0.5
@@ -36,6 +36,8 @@ def snapshot(content):
 
 
 def main(output, port, content, watch):
+    if problem := output_problem(output, content):  # each rebuild would refuse it: stop at once
+        sys.exit(f"error: OUTPUT '{output}': {problem}")
     output, content = Path(output).absolute(), Path(content or ROOT / "content").absolute()
     if watch:
         build("pelicanconf.py", output, content)

@@ -12,7 +12,7 @@ from pages_server import serve
 from prerequisites import CHROMIUM_ARGS, find_chromium
 
 from plugins.content_rules.sources import parse_metadata
-from scripts.build import run_pelican
+from scripts.build import SITE_MARKER, run_pelican
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE_PAGE = "ketamine-therapy-for-chronic-pain.html"
@@ -51,11 +51,12 @@ def build_site(output, settings="pelicanconf.py", content=ROOT / "content", env=
                        extra=[*(["--theme-path", str(theme)] if theme else []), *extra])
 
 
-def run_make(target, **variables):
-    """Run a Makefile target as a maintainer would, with VAR=value overrides."""
+def run_make(target, env=None, cwd=ROOT, **variables):
+    """Run a Makefile target as a maintainer would, with VAR=value overrides (and `env` added to
+    the environment)."""
     return subprocess.run(
         ["make", "--no-print-directory", target, *(f"{name}={value}" for name, value in variables.items())],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=cwd, capture_output=True, text=True, env={**os.environ, **(env or {})},
     )
 
 
@@ -66,9 +67,11 @@ def home_page_parts(index):
 
 
 def tree_digest(folder):
-    """{relative path: sha256} of every file under `folder`: equal digests, byte-identical trees."""
+    """{relative path: sha256} of every file under `folder`: equal digests, byte-identical trees.
+    The marker scripts/build.py leaves in the sites it builds is left out: a site Pelican built
+    directly is the same site."""
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(Path(folder).rglob("*")) if p.is_file()}
+            for p in sorted(Path(folder).rglob("*")) if p.is_file() and p.name != SITE_MARKER}
 
 
 

@@ -2,8 +2,12 @@
 the problem, and every make target that builds (html, publish) keeps the last good site
 when a build fails. A build is a transaction: two at once, one killed, or one that cannot
 replace the old site never leave output/ missing or half-written.
+A folder that is not a site built here is never touched; a stopped make stops its build; a bad
+setting or template is one line naming it.
 (tests/bad_content/ holds many more kinds of mistake.)"""
 
+import errno
+import glob
 import logging
 import os
 import shutil
@@ -145,7 +149,7 @@ def test_make_offline_clears_what_an_interrupted_run_left_in_dist(tmp_path):
 
 
 def test_any_warning_pelican_logs_stops_the_build_as_one_line_with_its_cause(monkeypatch):
-    monkeypatch.setattr(OneLineErrors, "building", True)
+    monkeypatch.setattr(OneLineErrors, "building", True)  # as while a build runs
     logger = logging.getLogger("pelican.generators")
     handler = OneLineErrors()
     logger.addHandler(handler)
@@ -172,3 +176,244 @@ def test_outside_a_build_pelican_s_warnings_stay_what_they_are(monkeypatch):
         logger.warning("Unable to find `%s` or variations", "/missing.html")  # no SystemExit
     finally:
         logger.removeHandler(handler)
+
+
+# Output folders: refused, before anything is touched, unless new, empty or a site built here.
+
+NOT_A_SITE = "it holds files and no .built-by-pelican-site, so it is not a site built here: name a new or empty folder"
+INSIDE_THE_REPOSITORY = "it is inside a folder of the repository: name a folder at its top level, like output"
+
+
+def errors(log):
+    return [line for line in log.splitlines() if line.startswith("error:")]
+
+
+def everything(folder):
+    """Every path under `folder`, with its bytes' digest for a file: equal, nothing was touched."""
+    digests = tree_digest(folder)
+    return {p.relative_to(folder).as_posix(): digests.get(p.relative_to(folder).as_posix())
+            for p in Path(folder).rglob("*")}
+
+
+def make_in(repo, target, env=None, **variables):
+    """`make target` run in `repo` with the venv of this checkout, in a session of its own (so a
+    server or a build left running is ended): (exit status, output)."""
+    command = ["make", "--no-print-directory", target, f"VENV={ROOT / '.venv'}",
+               *(f"{name}={value}" for name, value in variables.items())]
+    make = subprocess.Popen(command, cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, **(env or {})}, start_new_session=True)
+    try:
+        return make.wait(timeout=120), make.communicate()[0]
+    except subprocess.TimeoutExpired:
+        os.killpg(make.pid, signal.SIGKILL)
+        return make.wait(), make.communicate()[0] + "\n(still running after 120 s)"
+
+
+@pytest.fixture
+def scratch(tmp_path):
+    """A copy of the repository to attack (a build that is not refused replaces the copy, never
+    this checkout), with a folder of someone's files and symbolic links beside it."""
+    repo = tmp_path / "work" / "repo"
+    built = (".venv", "node_modules", "output*", ".output*", "dist", "reports", "cache", ".*cache", "__pycache__")
+    shutil.copytree(ROOT, repo, ignore=shutil.ignore_patterns(*built, ".*.lock"))
+    (tmp_path / "documents").mkdir()
+    (tmp_path / "documents" / "notes.txt").write_text("someone's notes")
+    (tmp_path / "link-to-repo").symlink_to(repo)
+    (tmp_path / "link-to-content").symlink_to(repo / "content")
+    return repo
+
+
+@pytest.mark.parametrize("target, variable, value, problem", [
+    ("html", "OUTPUT", ".", "it is the repository"),
+    ("html", "OUTPUT", "./", "it is the repository"),
+    ("html", "OUTPUT", "{repo}/content/..", "it is the repository"),
+    ("html", "OUTPUT", "..", "it holds the repository"),
+    ("html", "OUTPUT", "content", "it is the content folder"),
+    ("html", "OUTPUT", "content/site", "it is inside the content folder"),
+    ("html", "OUTPUT", "theme", NOT_A_SITE),
+    ("html", "OUTPUT", "plugins/site", INSIDE_THE_REPOSITORY),
+    ("html", "OUTPUT", "CONTENT/site", INSIDE_THE_REPOSITORY),
+    ("html", "OUTPUT", "README.md", "it is not a folder"),
+    ("html", "OUTPUT", "{tmp}/documents", NOT_A_SITE),
+    ("html", "OUTPUT", "{tmp}/link-to-repo", "it is a symbolic link: name the folder itself"),
+    ("html", "OUTPUT", "{tmp}/link-to-repo/", "it is a symbolic link: name the folder itself"),
+    ("html", "OUTPUT", "{tmp}/link-to-content/site", "it is inside the content folder"),
+    ("publish", "PUBLISH_OUTPUT", ".", "it is the repository"),
+    ("publish", "PUBLISH_OUTPUT", "{tmp}/documents", NOT_A_SITE),
+    ("offline", "DIST", ".", "it is the repository"),
+    ("offline", "DIST", "content", "it is the content folder"),
+    ("offline", "DIST", "{tmp}/link-to-repo", "it is a symbolic link: name the folder itself"),
+    ("offline", "DIST", "{tmp}/documents", "it holds 'notes.txt', which make offline did not write: "
+                                           "name a new or empty folder"),
+    ("devserver", "OUTPUT", ".", "it is the repository"),
+])
+def test_an_output_folder_that_is_not_a_site_built_here_is_refused_before_anything_is_touched(
+        scratch, tmp_path, target, variable, value, problem):
+    value = value.format(repo=scratch, tmp=tmp_path)
+    before = everything(tmp_path)
+    status, log = make_in(scratch, target, SITEURL=PUBLISHED_SITEURL, PORT=0, **{variable: value})
+    assert status != 0 and "Traceback" not in log, log
+    assert errors(log) == [f"error: {variable} '{value}': {problem}"], log
+    assert everything(tmp_path) == before
+
+
+def test_an_empty_folder_or_a_site_built_here_is_replaced(tmp_path):
+    output = tmp_path / "output"
+    output.mkdir()
+    assert run_make("html", OUTPUT=output).returncode == 0
+    assert (output / site_build.SITE_MARKER).is_file() and (output / "index.html").is_file()
+    assert run_make("html", OUTPUT=output).returncode == 0
+
+
+def test_an_output_folder_that_is_a_mount_point_is_refused_before_anything_is_built(tmp_path, monkeypatch, capsys):
+    output = tmp_path / "output"
+    assert start_build(ROOT / "content", output).wait(timeout=300) == 0
+    before = tree_digest(output)
+    # A real mount needs root; os.path.ismount is what the build asks.
+    monkeypatch.setattr(os.path, "ismount", lambda path: Path(path) == output)
+    monkeypatch.setattr(site_build, "run_pelican", lambda *args, **kwargs: pytest.fail("Pelican ran"))
+    assert site_build.build("pelicanconf.py", output) == 1
+    assert errors(capsys.readouterr().err) == [
+        f"error: OUTPUT '{output}': it is a mount point, which cannot be swapped for another folder: "
+        "name a folder inside it"]
+    assert tree_digest(output) == before and leftovers(output) == []
+
+
+def test_a_site_the_system_will_not_swap_is_one_line_and_left_as_it_was(tmp_path, monkeypatch, capsys):
+    """What a bind mount (which os.path.ismount does not see) or a busy folder gives."""
+    output = tmp_path / "output"
+    assert start_build(ROOT / "content", output).wait(timeout=300) == 0
+    before = tree_digest(output)
+
+    def busy(a, b):
+        raise OSError(errno.EBUSY, os.strerror(errno.EBUSY), str(a))
+
+    monkeypatch.setattr(site_build, "exchange", busy)
+    assert site_build.build("pelicanconf.py", output) == 1
+    assert errors(capsys.readouterr().err) == [
+        f"error: OUTPUT '{output}': cannot replace it: Device or resource busy. Nothing was changed."]
+    assert tree_digest(output) == before and leftovers(output) == []
+
+
+# Stops: a build dies with the make that started it, and never swaps a site in after.
+
+def running_in_group(group):
+    """The processes of a process group that still run (not zombies, which PID 1 may reap late)."""
+    found = []
+    for stat in glob.glob("/proc/[0-9]*/stat"):
+        try:
+            pid, (state, ppid, pgrp) = stat.split("/")[2], Path(stat).read_text().rsplit(")", 1)[1].split()[:3]
+        except (OSError, ValueError):
+            continue
+        if int(pgrp) == group and state != "Z":
+            found.append((int(pid), int(ppid)))
+    return found
+
+
+def wait_for(condition, timeout=120):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+@pytest.mark.parametrize("stop", ["Ctrl-C", "make killed", "make terminated", "its recipe killed"])
+def test_a_stopped_make_stops_its_build_and_the_old_site_stays(tmp_path, stop):
+    output = tmp_path / "output"
+    assert start_build(ROOT / "content", output).wait(timeout=300) == 0
+    before = tree_digest(output)
+    title = article_markers()[1]
+    changed = broken_content(tmp_path, title, title + " (changed)")
+    make = subprocess.Popen(["make", "--no-print-directory", "html", f"OUTPUT={output}", f"CONTENT={changed}"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+    wait_for(lambda: list(tmp_path.glob(".output.stage-*")))  # Pelican is starting
+    time.sleep(0.2)
+    if stop == "Ctrl-C":  # what a terminal does: SIGINT to the whole foreground group
+        os.killpg(make.pid, signal.SIGINT)
+    elif stop == "its recipe killed":
+        for pid, ppid in running_in_group(make.pid):
+            if ppid == make.pid:
+                os.kill(pid, signal.SIGKILL)
+    else:
+        os.kill(make.pid, signal.SIGKILL if stop == "make killed" else signal.SIGTERM)
+    log = make.communicate(timeout=120)[0]
+    wait_for(lambda: not running_in_group(make.pid))
+    assert make.returncode != 0 and "Traceback" not in log, log
+    if stop == "Ctrl-C":
+        assert errors(log) == [f"error: OUTPUT '{output}': the build was stopped; nothing was changed."], log
+    assert tree_digest(output) == before
+
+
+# Settings and the environment: one line naming the setting, and the old output as it was.
+
+@pytest.fixture(scope="module")
+def previous(tmp_path_factory):
+    """An output folder and a dist folder with what earlier builds left in them."""
+    output, dist = tmp_path_factory.mktemp("previous") / "output", tmp_path_factory.mktemp("dist")
+    assert run_make("html", OUTPUT=output).returncode == 0
+    for name in (f"{SITE_SLUG}-offline.zip", PRINT_EDITION_SAVE_AS, f"{SITE_SLUG}.epub"):
+        (dist / name).write_text(f"an earlier {name}")
+    return {"html": output, "publish": output, "offline": dist}
+
+
+BAD_DATE = "not a date: write a real day as YYYY-MM-DD, e.g. 2026-11-25"
+NOT_THE_TRACKER = "not this project's issue tracker: write https://github.com/USER/REPO/issues"
+NOT_A_ZIP_TIME = ("not a time a zip can hold: write whole seconds since 1970 (up to 2107), "
+                  "as `git log -1 --format=%ct` gives")
+
+
+@pytest.mark.parametrize("target, name, value, given, problem", [
+    ("html", "BUILD_DATE", "2026-13-45", "env", BAD_DATE),
+    ("html", "BUILD_DATE", "2026-02-30", "make", BAD_DATE),
+    ("html", "BUILD_DATE", "20261125", "env", BAD_DATE),
+    ("html", "BUILD_DATE", "\uff12\uff10\uff12\uff16-01-01", "env", BAD_DATE),  # full-width digits
+    ("publish", "BUILD_DATE", "2026-13-45", "env", BAD_DATE),
+    ("html", "REPORT_MISTAKE_URL", "https://painclinic.example/book-now", "env", NOT_THE_TRACKER),
+    ("html", "REPORT_MISTAKE_URL", "https://github.com.painclinic.example/a/b/issues", "make", NOT_THE_TRACKER),
+    ("html", "REPORT_MISTAKE_URL", "https://painclinic.example/github.com/a/b/issues", "env", NOT_THE_TRACKER),
+    ("html", "REPORT_MISTAKE_URL", "https://github.com@painclinic.example/a/b/issues", "env", NOT_THE_TRACKER),
+    ("html", "REPORT_MISTAKE_URL", "https://github.com/a/b/issues?next=https://painclinic.example", "env",
+     NOT_THE_TRACKER),
+    ("html", "REPORT_MISTAKE_URL", "http://github.com/a/b/issues", "env", NOT_THE_TRACKER),
+    ("publish", "REPORT_MISTAKE_URL", "https://painclinic.example/book-now", "env", NOT_THE_TRACKER),
+    ("offline", "SOURCE_DATE_EPOCH", "junk", "env", NOT_A_ZIP_TIME),
+    ("offline", "SOURCE_DATE_EPOCH", "1.7e9", "make", NOT_A_ZIP_TIME),
+    ("offline", "SOURCE_DATE_EPOCH", " 1700000000", "env", NOT_A_ZIP_TIME),
+    ("offline", "SOURCE_DATE_EPOCH", "\u0661\u0667\u0660\u0660\u0660\u0660\u0660\u0660\u0660\u0660", "env",
+     NOT_A_ZIP_TIME),  # Arabic-Indic digits, which int() reads
+    ("offline", "SOURCE_DATE_EPOCH", "-1", "env", NOT_A_ZIP_TIME),
+    ("offline", "SOURCE_DATE_EPOCH", "9999999999", "env", NOT_A_ZIP_TIME),  # the year 2286
+])
+def test_a_bad_setting_stops_with_one_line_naming_it_and_the_old_output_stays(previous, target, name, value,
+                                                                              given, problem):
+    folder = previous[target]
+    before = tree_digest(folder)
+    variables = {"OUTPUT": folder, "PUBLISH_OUTPUT": folder, "DIST": folder, "SITEURL": PUBLISHED_SITEURL}
+    if given == "make":
+        variables[name] = value
+    result = run_make(target, env={name: value} if given == "env" else None, **variables)
+    log = result.stdout + result.stderr
+    assert result.returncode != 0 and "Traceback" not in log, log
+    assert errors(log) == [f"error: {name} '{value}': {problem}"], log
+    assert tree_digest(folder) == before
+
+
+@pytest.mark.parametrize("template, code, problem", [
+    ("includes/footer.html", "{{ foo( }}", "TemplateSyntaxError: unexpected '}', expected ')'"),
+    ("includes/footer.html", "{% include 'no-such.html' %}", "TemplateNotFound: no-such.html"),
+    ("article.html", "{{ 1 // 0 }}", "ZeroDivisionError: integer division or modulo by zero"),
+    ("robots.txt", "{{ 'soon' | long_date }}", "ValueError: Invalid isoformat string: 'soon'"),
+])
+def test_a_template_error_is_one_line_naming_the_template_and_line(tmp_path, capfd, template, code, problem):
+    output = tmp_path / "output"
+    assert start_build(ROOT / "content", output).wait(timeout=300) == 0
+    before = tree_digest(output)
+    theme = shutil.copytree(ROOT / "theme", tmp_path / "theme")
+    source = theme / "templates" / template
+    source.write_text(f"{code}\n{source.read_text('utf-8')}", "utf-8")
+    assert site_build.build("pelicanconf.py", output, extra=["--theme-path", str(theme)]) == 1
+    log = "".join(capfd.readouterr())
+    assert "Traceback" not in log, log
+    assert errors(log) == [f"error: {source}:1: {problem}"], log
+    assert tree_digest(output) == before

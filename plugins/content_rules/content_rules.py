@@ -28,9 +28,11 @@ import os
 import re
 import signal
 import sys
+import traceback
 from collections import defaultdict
 from pathlib import Path
 
+import jinja2
 from pelican import signals
 from pelican.contents import Article, Page
 from pelican.readers import MarkdownReader
@@ -46,6 +48,9 @@ PAGE_ABBREVIATION_DEFINITION = re.compile(r"\*\[([^\]]+)\]:")
 DEFINES_REFERENCE = ("defines the reference [^{}] itself: every source is written once, "
                      "in content/references.md")
 WORD_JOINER = "\u2060"
+# The theme's template files (TEMPLATE_EXTENSIONS, and the EPUB's): how a traceback frame is told
+# to be a template's rather than Python's.
+TEMPLATE_FILES = (".html", ".txt", ".xml", ".xhtml", ".opf", ".css")
 
 problems = []  # "file: problem" lines, reported together
 # (linking file, target file, fragment) for links into other pages, checked once every page
@@ -135,7 +140,24 @@ class OneLineErrors(logging.Handler):
             message = str(error)
         elif error is not None and str(error) not in message:
             message += f": {type(error).__name__}: {' '.join(str(error).split())}"
+        if error is not None and (place := template_place(error)):
+            message = f"{place}: {message}"
         raise SystemExit(f"error: {message}\nThe build stopped.")
+
+
+def template_place(error):
+    """'theme/templates/x.html:9' for an error in a template, or None: Pelican's message names no
+    template. A syntax error carries its place; in any other, Jinja's frames in the traceback
+    carry the template's file and line (the last one is where it failed)."""
+    if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
+        place = (error.filename, error.lineno)
+    else:
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(TEMPLATE_FILES)]
+        place = (frames[-1].filename, frames[-1].lineno) if frames else None
+    if place is None:
+        return None
+    path = Path(place[0])
+    return f"{path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}:{place[1]}"
 
 
 def build_started(pelican):
