@@ -43,6 +43,9 @@ URL_BEARING = "//a[@href] | //img[@src]"
 HTML5 = html5lib.HTMLParser(tree=html5lib.getTreeBuilder("lxml"), namespaceHTMLElements=False)
 # Far deeper than any page needs (the article: 8 levels), far below where a parser gives up.
 MAX_DEPTH = 40
+# The only aria-label content carries: each reference's back-link (shared_references), named from
+# the footnotes extension's BACKLINK_TITLE in pelicanconf.py (change both together: the build says so).
+BACKLINK_LABEL = re.compile(r"Back to where reference \d+ is cited")
 # Classes content may carry (attr_list's {: .name }, md_in_html): what Markdown and our plugins
 # write, and the site's own marks for content. Any other, such as a class the theme uses to
 # move text off screen, could hide a warning from readers while every check still sees it.
@@ -140,7 +143,8 @@ def html_problems(html, domains):
         for name in set((element.get("class") or "").split()) - CONTENT_CLASSES:
             problems.append(f"class '{name}' is not one content may use ({', '.join(sorted(CONTENT_CLASSES))}): "
                             "the theme's own classes could hide or move the text")
-        if element.get("aria-label") is not None and element.get("class") != "footnote-backref":
+        if element.get("aria-label") is not None and not (
+                element.get("class") == "footnote-backref" and BACKLINK_LABEL.fullmatch(element.get("aria-label"))):
             problems.append(f"<{element.tag} aria-label=\"{element.get('aria-label')[:40]}\">: a screen reader "
                             "would say that instead of the words on the page; delete it")
         if element.tag == "img" and not (element.get("alt") or "").strip():
