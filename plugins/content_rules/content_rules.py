@@ -33,12 +33,13 @@ from collections import defaultdict
 from pathlib import Path
 
 import jinja2
+import lxml.html
 from pelican import signals
 from pelican.contents import Article, Page
 from pelican.readers import MarkdownReader
 
 from . import shared_references, sources
-from .html_policy import HTML5, host_allowed, html_problems, parse  # noqa: F401 (host_allowed: used by the tests)
+from .html_policy import host_allowed, html_problems, parse, parse_with_errors  # noqa: F401 (host_allowed: tests)
 from .shared_files import read_shared_files
 
 INTRASITE = re.compile(r"^\{(?:filename|static)\}([^#?]*)(?:#(.*))?$")
@@ -293,8 +294,9 @@ RULES = (check_entities, same_page_links, check_headings, check_tables, check_ci
 
 def page_facts(html, settings):
     """What a page's HTML alone tells the checks: (its problems, its intrasite links)."""
-    problems = list(html_problems(html, settings["SOURCE_DOMAINS"]))
-    root = parse(html)
+    parsed = parse_with_errors(html)
+    problems = list(html_problems(html, settings["SOURCE_DOMAINS"], parsed))
+    root = parsed[0]
     for rule in RULES:
         problems.extend(rule(root))
     return problems, list(intrasite_links(root))
@@ -325,7 +327,8 @@ def check_written_page(path, context):
     if content is None or not str(path).endswith(".html"):
         return
     with open(path, encoding="utf-8") as page:
-        ids = HTML5.parse(page.read()).xpath("//@id", smart_strings=False)
+        # lxml is enough here: the content inside was already read as a browser reads it.
+        ids = lxml.html.fromstring(page.read()).xpath("//@id", smart_strings=False)
     for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
         report(content.source_path, f"the id '{duplicate}' is used twice on the page: give the section its own id")
 

@@ -112,7 +112,13 @@ def attributes(elements):
 
 def parse(html):
     """The fragment as a browser reads it inside a page's <body>: the <body> element (lxml)."""
-    return HTML5.parse(f"<!DOCTYPE html><html><head></head><body>{html}</body></html>").getroot().find("body")
+    return parse_with_errors(html)[0]
+
+
+def parse_with_errors(html):
+    """(the <body> element, html5lib's parse errors) of the fragment."""
+    body = HTML5.parse(f"<!DOCTYPE html><html><head></head><body>{html}</body></html>").getroot().find("body")
+    return body, list(HTML5.errors)
 
 
 def structure_problems(root, errors):
@@ -133,10 +139,11 @@ def structure_problems(root, errors):
                "flatten the lists or quotes")
 
 
-def html_problems(html, domains):
-    """One line per thing in rendered content that the policy refuses."""
-    root = parse(html)
-    problems = list(structure_problems(root, list(HTML5.errors)))
+def html_problems(html, domains, parsed=None):
+    """One line per thing in rendered content that the policy refuses. `parsed`: the content's
+    parse_with_errors, if the caller has it."""
+    root, errors = parsed or parse_with_errors(html)
+    problems = list(structure_problems(root, errors))
     problems += [f"HTML comment '<!--{c.text.strip()[:40]}-->' would be published: delete it"
                 for c in root.iter(lxml.etree.Comment)]
     for element in root.iter(lxml.etree.Element):
