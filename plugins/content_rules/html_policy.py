@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import html5lib
 import lxml.etree
+import lxml.html
 import nh3
 
 # What Python-Markdown, its extensions and our plugins produce here.
@@ -144,6 +145,8 @@ def html_problems(html, domains, parsed=None):
     parse_with_errors, if the caller has it."""
     root, errors = parsed or parse_with_errors(html)
     problems = list(structure_problems(root, errors))
+    if problems:  # what follows reads the HTML as written: first it must read as a browser reads it
+        return problems
     problems += [f"HTML comment '<!--{c.text.strip()[:40]}-->' would be published: delete it"
                 for c in root.iter(lxml.etree.Comment)]
     for element in root.iter(lxml.etree.Element):
@@ -156,8 +159,11 @@ def html_problems(html, domains, parsed=None):
                             "would say that instead of the words on the page; delete it")
         if element.tag == "img" and not (element.get("alt") or "").strip():
             problems.append(f"image '{element.get('src')}' has no alt text: describe it")
-    cleaned = parse(nh3.clean(html, tags=ALLOWED_ELEMENTS, attributes=ALLOWED_ATTRIBUTES, link_rel=None,
-                              url_schemes={"https"}, strip_comments=True))
+    # What the sanitizer keeps, which its own HTML5 parser has already made well formed: lxml reads
+    # it as a browser would, in a twentieth of html5lib's time.
+    cleaned = lxml.html.fragment_fromstring(nh3.clean(html, tags=ALLOWED_ELEMENTS, attributes=ALLOWED_ATTRIBUTES,
+                                                      link_rel=None, url_schemes={"https"}, strip_comments=True),
+                                            create_parent="body")
     elements = list(root.iter(lxml.etree.Element))[1:]
     kept_elements = list(cleaned.iter(lxml.etree.Element))[1:]
     refused = Counter(e.tag for e in elements) - Counter(e.tag for e in kept_elements)
