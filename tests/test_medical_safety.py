@@ -47,13 +47,18 @@ INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 
 def folded(text):
     """Text as a reader sees it, for matching: one case, one kind of space, no hidden characters."""
-    text = unicodedata.normalize("NFKC", text).translate(INVISIBLE)
+    text = unicodedata.normalize("NFKD", text).translate(INVISIBLE)
+    text = "".join(c for c in text if not unicodedata.combining(c))  # "lamótrigine" is "lamotrigine"
     return " ".join(text.split()).casefold()
 
 
+# Attributes a reader meets: link addresses, and text shown as a tooltip or read by a screen reader.
+READ_ATTRIBUTES = ("href", "src", "title", "alt", "aria-label")
+
+
 def forbidden_phrases(soup):
-    """(phrase, reason) for each forbidden phrase in the page's text or link addresses."""
-    addresses = " ".join(tag.get(name, "") for name in ("href", "src") for tag in soup.find_all(attrs={name: True}))
+    """(phrase, reason) for each forbidden phrase in the page's text or the attributes it shows."""
+    addresses = " ".join(tag.get(name, "") for name in READ_ATTRIBUTES for tag in soup.find_all(attrs={name: True}))
     seen = folded(soup.get_text(" ") + " " + addresses)
     found = [(phrase, reason) for phrase, reason in FORBIDDEN.items() if phrase in seen]
     if WHOLE_TRIAL_ON_KETAMINE.search(seen):
@@ -214,6 +219,9 @@ def test_the_2019_review_is_described_by_its_numbers(article):
     ("Contact the clinic if you see things for more\u00a0than a day.", "for more than a day"),
     ("In one trial, 60 people with CRPS had ketamine through a drip.", "60 people had ketamine"),
     ("UK guidance says not to start it.", "uk guidance"),
+    ("Some medicines, such as lamo\u0301trigine, matter.", "lamotrigine"),
+    ('<abbr title="one session is rarely enough">CRPS</abbr> is rare.', "rarely enough"),
+    ('<a href="#x" aria-label="Not given at home">x</a>', "not given at home"),
 ])
 def test_forbidden_phrase_check_sees_through_case_entities_and_spacing(article, text, phrase):
     broken = parse(str(article).replace("<h2", f"<p>{text}</p><h2", 1))
