@@ -99,7 +99,7 @@ def output_problem(output, content=None):
         return "it is a mount point, which cannot be swapped for another folder: name a folder inside it"
     if real.is_dir() and any(real.iterdir()) and not (real / SITE_MARKER).is_file():
         return (f"it holds files and no {SITE_MARKER}, so it is not a site built here: "
-                "name a new or empty folder")
+                "name a new or empty folder (a site built before 2026-12-01 has none: `make clean` once)")
     return None
 
 

@@ -180,7 +180,8 @@ def test_outside_a_build_pelican_s_warnings_stay_what_they_are(monkeypatch):
 
 # Output folders: refused, before anything is touched, unless new, empty or a site built here.
 
-NOT_A_SITE = "it holds files and no .built-by-pelican-site, so it is not a site built here: name a new or empty folder"
+NOT_A_SITE = ("it holds files and no .built-by-pelican-site, so it is not a site built here: name a new or empty "
+              "folder (a site built before 2026-12-01 has none: `make clean` once)")
 INSIDE_THE_REPOSITORY = "it is inside a folder of the repository: name a folder at its top level, like output"
 
 
