@@ -257,9 +257,14 @@ def test_warning_signs_check_catches_a_plain_list_and_a_missing_pointer(article)
     ]
 
 
+def warning_item(soup, contains):
+    """The first warning-list item containing `contains` (case-folded)."""
+    return next(li for li in soup.find(id=WARNING_SIGNS_ID).parent.select("li") if contains in folded(li.get_text(" ")))
+
+
 def set_warning_item(soup, contains, text):
     """Replace the text of the first warning-list item containing `contains` (case-folded)."""
-    item = next(li for li in soup.find(id=WARNING_SIGNS_ID).parent.select("li") if contains in folded(li.get_text(" ")))
+    item = warning_item(soup, contains)
     item.clear()
     item.append(text)
 
@@ -277,7 +282,7 @@ def test_urgency_check_catches_a_sign_without_how_soon_and_a_weakened_one(articl
 
 def test_urgency_check_catches_a_crisis_line_moved_out_of_the_list(article):
     broken = parse(str(article))
-    item = next(li for li in broken.find(id=WARNING_SIGNS_ID).parent.select("li") if "988" in li.get_text())
+    item = warning_item(broken, "988")
     item.parent.insert_after(parse("<p>Thoughts of harming yourself: call your local emergency number now, "
                                    "or call or text 988.</p>").p)
     item.decompose()

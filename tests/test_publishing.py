@@ -248,15 +248,31 @@ def page_addresses(soup):
     return found
 
 
-def test_each_page_has_one_address_in_its_tags_and_the_sitemap(published_site, published_pages):
+def address_problems(soup, url, sitemap):
+    """Where a page gives an address other than `url`, or the sitemap does not list it."""
+    problems = [f"{where} is {address}" for where, address in page_addresses(soup).items() if address != url]
+    return problems + ([] if url in sitemap else [f"the sitemap does not list {url}"])
+
+
+def sitemap_locations(site):
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    sitemap = {loc.text for loc in ET.parse(published_site / "sitemap.xml").findall("s:url/s:loc", namespace)}
-    for path, soup in published_pages.items():
-        if path == "404.html":
-            continue
-        addresses = page_addresses(soup)
-        assert set(addresses.values()) == {public_url(path)}, (path, addresses)
-        assert public_url(path) in sitemap, path
+    return {loc.text for loc in ET.parse(site / "sitemap.xml").findall("s:url/s:loc", namespace)}
+
+
+def test_each_page_has_one_address_in_its_tags_and_the_sitemap(published_site, published_pages):
+    sitemap = sitemap_locations(published_site)
+    assert {path: found for path, soup in published_pages.items()
+            if path != "404.html" and (found := address_problems(soup, public_url(path), sitemap))} == {}
+
+
+def test_address_check_catches_a_second_address_and_a_page_not_in_the_sitemap(published_site, published_pages):
+    broken = parse(str(published_pages[ARTICLE_PAGE]))
+    script = broken.find("script", type="application/ld+json")
+    own = f'"url": "{public_url(ARTICLE_PAGE)}"'
+    script.string = script.string.replace(own, '"url": "https://elsewhere.example/"', 1)
+    sitemap = sitemap_locations(published_site) - {public_url(ARTICLE_PAGE)}
+    assert address_problems(broken, public_url(ARTICLE_PAGE), sitemap) == [
+        "JSON-LD is https://elsewhere.example/", f"the sitemap does not list {public_url(ARTICLE_PAGE)}"]
 
 
 def test_social_check_catches_a_missing_canonical_and_a_wrong_og_url(published_pages):

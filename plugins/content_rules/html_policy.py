@@ -102,10 +102,6 @@ def is_checked_url(element, name):
     return URL_ATTRIBUTES.get(element.tag) == name
 
 
-# Attributes below the root but the URLs url_problem checks, counted in C: a page has hundreds.
-ATTRIBUTE_COUNT = lxml.etree.XPath("count(.//*/@*) - count(.//a/@href) - count(.//img/@src)")
-
-
 def attributes(elements):
     """(tag, name, value) of every attribute but the URLs url_problem checks."""
     return Counter((e.tag, name, value) for e in elements for name, value in e.items() if not is_checked_url(e, name))
@@ -168,32 +164,30 @@ def html_problems(html, domains, parsed=None):
     kept_elements = list(cleaned.iter(lxml.etree.Element))[1:]
     refused = Counter(e.tag for e in elements) - Counter(e.tag for e in kept_elements)
     reported = set()  # the outermost refused elements: what they hold goes with them
-    # The sanitizer only removes: walk the page only when it removed something.
-    if refused or ATTRIBUTE_COUNT(root) != ATTRIBUTE_COUNT(cleaned):
-        kept_attributes = attributes(kept_elements)
-        for element in elements:
-            if reported and any(ancestor in reported for ancestor in element.iterancestors()):
-                refused[element.tag] -= 1
+    kept_attributes = attributes(kept_elements)
+    for element in elements:
+        if reported and any(ancestor in reported for ancestor in element.iterancestors()):
+            refused[element.tag] -= 1
+            continue
+        if refused[element.tag] > 0 and element.tag not in ALLOWED_ELEMENTS:
+            refused[element.tag] -= 1
+            reported.add(element)
+            problems.append(f"<{lxml.etree.QName(element).localname}> is not allowed in content "
+                            "(only what Markdown writes: paragraphs, lists, links, tables...)")
+            continue
+        for name, value in element.items():
+            if is_checked_url(element, name):
                 continue
-            if refused[element.tag] > 0 and element.tag not in ALLOWED_ELEMENTS:
-                refused[element.tag] -= 1
-                reported.add(element)
-                problems.append(f"<{lxml.etree.QName(element).localname}> is not allowed in content "
-                                "(only what Markdown writes: paragraphs, lists, links, tables...)")
-                continue
-            for name, value in element.items():
-                if is_checked_url(element, name):
-                    continue
-                if kept_attributes[(element.tag, name, value)] > 0:
-                    kept_attributes[(element.tag, name, value)] -= 1
-                elif name == "style" and element.tag in ("th", "td"):
-                    problems.append("a table column is aligned (':---:'), which needs a style= attribute: "
-                                    "use plain '---'")
-                else:
-                    problems.append(f"<{element.tag} {name}=\"{value[:40]}\"> is not allowed: content keeps only "
-                                    "the attributes Markdown writes (no scripts, styles or event handlers)")
-        problems += [f"<{lxml.etree.QName(tag).localname}> would be removed by the sanitizer: check the HTML around it"
-                     for tag, count in sorted(refused.items()) if count > 0]
+            if kept_attributes[(element.tag, name, value)] > 0:
+                kept_attributes[(element.tag, name, value)] -= 1
+            elif name == "style" and element.tag in ("th", "td"):
+                problems.append("a table column is aligned (':---:'), which needs a style= attribute: "
+                                "use plain '---'")
+            else:
+                problems.append(f"<{element.tag} {name}=\"{value[:40]}\"> is not allowed: content keeps only "
+                                "the attributes Markdown writes (no scripts, styles or event handlers)")
+    problems += [f"<{lxml.etree.QName(tag).localname}> would be removed by the sanitizer: check the HTML around it"
+                 for tag, count in sorted(refused.items()) if count > 0]
     for element in root.xpath(URL_BEARING):
         if element in reported or (reported and any(a in reported for a in element.iterancestors())):
             continue

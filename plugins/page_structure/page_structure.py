@@ -35,10 +35,7 @@ def add_page_structure(content):
     for note in root.xpath(f".//div[{has_class('footnote')}]//li[@id]"):
         # Plain strings: lxml's default "smart" strings keep the whole parsed tree alive.
         links = note.xpath(".//a[starts-with(@href, 'https://')]/@href", smart_strings=False)
-        text = text_without(note, "footnote-backref")
-        # The work's name, without the address that follows it: the address is its "url".
-        name = text.removesuffix(links[0]).rstrip(" <>") if links else text
-        content.citations.append((name, links[0] if links else None))
+        content.citations.append((text_without(note, "footnote-backref"), links[0] if links else None))
 
 
 def register():
