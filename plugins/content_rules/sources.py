@@ -15,8 +15,6 @@ from pathlib import Path
 # the first line that is neither.
 META_LINE = re.compile(r"^[ ]{0,3}([A-Za-z0-9_-]+):\s*(.*)$")
 META_MORE = re.compile(r"^[ ]{4,}(.*)$")
-FOOTNOTE_DEFINITION = re.compile(r"^[ ]{0,3}\[\^([^\]]*)\]:")
-ABBREVIATION_DEFINITION = re.compile(r"^[ ]{0,3}\*\[([^\]]*)\]:")
 FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 IMAGE_WITHOUT_ALT = re.compile(r"!\[\s*\]\(\s*([^)\s]*)")
 # Characters that hide or reorder text, by Unicode category: controls (not tab or line ends),
@@ -197,12 +195,6 @@ def source_problems(path, kind, settings, today):
             break
         if line.strip() == marker:
             after_marker = True
-        elif match := FOOTNOTE_DEFINITION.match(line):
-            yield (f"defines the reference [^{match[1]}] itself: every source is written once, "
-                   "in content/references.md")
-        elif match := ABBREVIATION_DEFINITION.match(line):
-            yield (f"defines the abbreviation {match[1]} itself: "
-                   "abbreviations are defined once, in content/abbreviations.md")
     for image in IMAGE_WITHOUT_ALT.findall(text):  # Pelican itself only warns, mid-read
         yield f"image '{image}' has no alt text: describe it, e.g. ![Bar chart of ...]({image})"
 
