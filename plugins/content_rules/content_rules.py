@@ -11,7 +11,7 @@ line too, so a build never ends in a traceback.
   to the Markdown extension that pulls them into every page (shared_references.py).
 - Before Pelican reads the files: what is in content/ (no symlinks, nothing unreadable or
   unpublished), each file's encoding and characters, its metadata against CONTENT_SCHEMA
-  (pelicanconf.py) (sources.py).
+  (pelicanconf.py; sources.py).
 - As each page is rendered: the HTML and URL policy (html_policy.py), links to files and
   sections that exist inside content/, no skipped heading levels, tables that rendered,
   every citation found in the shared references, and no reference or abbreviation defined in

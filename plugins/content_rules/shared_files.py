@@ -13,7 +13,7 @@ from collections import namedtuple
 from pathlib import Path
 
 from .html_policy import host_allowed, url_problem
-from .sources import invisible_characters, read_text
+from .sources import invisible_characters, lookalike_letters, read_text
 
 REFERENCE_DEFINITION = re.compile(r"\[\^([^\]\n]+)\]:[ \t]*(.*)")
 ABBREVIATION_DEFINITION = re.compile(r"\*\[([^\]\n]+)\]:[ \t]*(.*)")
@@ -42,6 +42,8 @@ def read_definitions(path, pattern, what, kind=None):
     if problem:
         return {}, [problem]
     problems = list(invisible_characters(text))
+    if kind == "abbreviation":  # a meaning is a tooltip in plain English: no lookalike letters
+        problems += lookalike_letters(text)
     definitions = {}
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
