@@ -1,20 +1,9 @@
-"""Build the site into a folder as one transaction: `python scripts/build.py SETTINGS OUTPUT [CONTENT]`.
+"""Build the site as one transaction: `python scripts/build.py SETTINGS OUTPUT [CONTENT]`.
 
-The one way this project runs Pelican (the Makefile, the tests, the bench and packaging all
-call `run_pelican`), and the one way it replaces a built site (`build`):
-
-- a lock file beside OUTPUT lets one build at a time write it; a second build waits;
-- Pelican writes into a private staging folder beside OUTPUT (same filesystem);
-- a finished build takes OUTPUT's place in one atomic exchange (renameat2 RENAME_EXCHANGE;
-  where the system has none, two renames, and the next build finishes an interrupted pair);
-- a failed build, or one that could not delete the old site, leaves OUTPUT as it was;
-- OUTPUT is checked before anything is touched: it must be new, empty, or a site this script
-  built (it leaves SITE_MARKER in each), and never the repository or inside its folders;
-- run as a command, it ends when the process that started it ends (make: the Makefile runs it
-  with `exec`, so no shell stands between them), and Ctrl-C is one line.
-
-Ours because Pelican writes straight into its output folder, so a failed or interrupted
-build, or two at once, can leave a half-written site there.
+The one way this project runs Pelican (`run_pelican`) and replaces a built site (`build`): under
+a lock beside OUTPUT, Pelican writes a staging folder that then takes OUTPUT's place in one atomic
+exchange (or two renames, which the next build completes). Ours because Pelican writes straight
+into its output folder, so a failed, interrupted or concurrent build leaves half a site there.
 """
 
 import contextlib
@@ -30,51 +19,38 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# Wide log lines, so a file name in an error message is never split across lines.
-LOG_COLUMNS = "200"
-# Written into every site this script builds: a folder that holds files but not this one is not
-# a site built here, and a build replaces its folder whole (`make html OUTPUT=.` would take the
-# checkout). Left out of the comparisons of built trees (tests/conftest.py's tree_digest).
+# Linux's; where the C library has neither, a build cannot die with make, and swaps by two renames.
+PRCTL, RENAMEAT2 = (getattr(ctypes.CDLL(None, use_errno=True), name, None) for name in ("prctl", "renameat2"))
+# In every site built here: a folder with files but no marker is someone's, never replaced.
 SITE_MARKER = ".built-by-pelican-site"
-# The make variable that names each build's folder, so a refusal names what the user typed.
+# The make variable naming each build's folder, so a refusal names what the user typed.
 OUTPUT_VARIABLE = {"publishconf.py": "PUBLISH_OUTPUT"}
 
 
-def pelican_command(settings, output, content=None, extra=()):
-    """The command line of a build: Pelican with warnings fatal, as every build here runs."""
-    return [sys.executable, "-m", "pelican", str(content or ROOT / "content"), "--settings",
-            str(ROOT / settings), "--output", str(output), "--fatal", "warnings", *extra]
-
-
 def die_with_parent(sig=signal.SIGKILL):
-    """End (by `sig`) when the process that started this one ends (Linux's PR_SET_PDEATHSIG), so
-    a killed make leaves no build writing on into its staging folder or swapping a site in."""
-    prctl = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)
-    if prctl is not None:
-        pr_set_pdeathsig = 1
-        prctl(pr_set_pdeathsig, sig)
+    """Get `sig` when the parent (make, or the build) ends: PR_SET_PDEATHSIG."""
+    if PRCTL:
+        PRCTL(1, sig)
 
 
 def pelican_child():
-    """In the Pelican process: die with the build, and leave Ctrl-C to it (which stops Pelican
-    itself), so Pelican prints no traceback of its own."""
     die_with_parent()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build handles Ctrl-C: no Pelican traceback
 
 
 def run_pelican(settings, output, content=None, env=None, capture=False, extra=()):
-    """Run a build (pelican_command); return the finished process."""
-    return subprocess.run(pelican_command(settings, output, content, extra), cwd=ROOT, capture_output=capture,
-                          text=True, env={**os.environ, "COLUMNS": LOG_COLUMNS, **(env or {})},
-                          preexec_fn=pelican_child)
+    """Run Pelican with warnings fatal, as every build here does; return the finished process."""
+    command = [sys.executable, "-m", "pelican", str(content or ROOT / "content"), "--settings",
+               str(ROOT / settings), "--output", str(output), "--fatal", "warnings", *extra]
+    # Wide log lines, so a file name in an error is never split.
+    return subprocess.run(command, cwd=ROOT, capture_output=capture, text=True,
+                          env={**os.environ, "COLUMNS": "200", **(env or {})}, preexec_fn=pelican_child)
 
 
 def path_problem(path, content=None):
-    """Why `path` may not be a build's output folder (a site, or make offline's dist), or None.
-    Compared by their real paths, so '..', './' and symbolic links in the path change nothing."""
-    path = Path(path)
+    """Why `path` may not be an output folder (a site, or dist), or None; compared as real paths."""
     real, content = Path(os.path.realpath(path)), Path(os.path.realpath(content or ROOT / "content"))
-    if path.is_symlink():
+    if Path(path).is_symlink():
         return "it is a symbolic link: name the folder itself"
     for folder, name in ((ROOT, "the repository"), (content, "the content folder")):
         if real == folder:
@@ -92,9 +68,9 @@ def path_problem(path, content=None):
 
 def output_problem(output, content=None):
     """Why OUTPUT may not be replaced by a site, or None: it must be new, empty or a site built here."""
+    real = Path(os.path.realpath(output))
     if problem := path_problem(output, content):
         return problem
-    real = Path(os.path.realpath(output))
     if os.path.ismount(real):
         return "it is a mount point, which cannot be swapped for another folder: name a folder inside it"
     if real.is_dir() and any(real.iterdir()) and not (real / SITE_MARKER).is_file():
@@ -104,9 +80,7 @@ def output_problem(output, content=None):
 
 
 def commit_point(parent):
-    """Just before a build run as a command puts what it built in place: from here on a stop
-    (Ctrl-C, or make ending) is held off, so the build either changes nothing or finishes; and
-    if make has gone already, nothing is put in place (True: go on)."""
+    """From here on a stop waits until the site is in place; False if make (`parent`) is gone."""
     if parent is None:
         return True
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
@@ -114,10 +88,9 @@ def commit_point(parent):
 
 
 def run_as_command(main, name, value, *args):
-    """Run main(*args, parent=...) as a build started by make: it ends when make (its parent) ends,
-    and a stop is one line. `name` and `value` name its folder in that line."""
-    die_with_parent(signal.SIGTERM)  # raised as KeyboardInterrupt, as Ctrl-C is: the build tidies up
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    """main(*args, parent=make's pid), ending with make; a stop is one line naming `name` '`value`'."""
+    die_with_parent(signal.SIGTERM)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # so the build tidies up, as on Ctrl-C
     try:
         return main(*args, parent=os.getppid())
     except KeyboardInterrupt:
@@ -127,9 +100,8 @@ def run_as_command(main, name, value, *args):
 
 @contextlib.contextmanager
 def locked(target):
-    """Hold the lock for `target` (a folder or file); wait while another process holds it."""
-    lock_path = target.parent / f".{target.name}.lock"
-    with open(lock_path, "a") as lock:
+    """Hold the lock for `target` (a folder); wait while another build holds it."""
+    with open(target.parent / f".{target.name}.lock", "a") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -138,57 +110,36 @@ def locked(target):
         yield
 
 
-def leftovers(output):
-    """What an interrupted build may have left beside OUTPUT: the old site and staging folders."""
-    return output.parent / f".{output.name}.old", sorted(output.parent.glob(f".{output.name}.stage-*"))
-
-
 def recover(output):
-    """Finish what an interrupted build left: put back a site moved aside, drop staging folders."""
-    old, stages = leftovers(output)
+    """Put back a site an interrupted build moved aside; drop its staging folders."""
+    old = output.parent / f".{output.name}.old"
     if old.exists() and not output.exists():
         os.rename(old, output)
-    for folder in [old, *stages]:
+    for folder in [old, *output.parent.glob(f".{output.name}.stage-*")]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
 def not_writable(output):
     """The first folder that keeps the old site from being replaced and deleted, or None."""
-    if not os.access(output.parent, os.W_OK | os.X_OK):
-        return output.parent
-    for folder, _, _ in os.walk(output) if output.exists() else ():
+    for folder in [output.parent, *(Path(f) for f, _, _ in os.walk(output))]:
         if not os.access(folder, os.W_OK | os.X_OK):
-            return Path(folder)
+            return folder
     return None
 
 
 def exchange(a, b):
-    """Swap two paths in one step; False where the system cannot."""
-    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
-    if renameat2 is None:
+    """Swap two paths in one step (renameat2 RENAME_EXCHANGE); False where the system cannot."""
+    if RENAMEAT2 is None:
         return False
-    at_fdcwd, rename_exchange = -100, 2
-    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+    if RENAMEAT2(-100, os.fsencode(a), -100, os.fsencode(b), 2) == 0:  # AT_FDCWD
         return True
-    error = ctypes.get_errno()
-    if error in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+    if (error := ctypes.get_errno()) in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
         return False
     raise OSError(error, os.strerror(error), str(a))
 
 
-def replace_folder(stage, output):
-    """Put STAGE in OUTPUT's place; the old site ends up at STAGE's path (or is gone)."""
-    if output.exists() and exchange(stage, output):
-        return
-    old, _ = leftovers(output)
-    if output.exists():
-        os.rename(output, old)  # interrupted here: recover() moves it back
-    os.rename(stage, output)
-
-
 def build(settings, output, content=None, extra=(), parent=None):
-    """Build into OUTPUT as one transaction; return the exit status (0: OUTPUT is the new site).
-    `extra`: more Pelican arguments (the devserver's content cache); `parent`: see commit_point."""
+    """Build into OUTPUT as one transaction: 0 if OUTPUT is the new site, else 1 and OUTPUT as it was."""
     named = f"{OUTPUT_VARIABLE.get(settings, 'OUTPUT')} '{output}'"
     if problem := output_problem(output, content):
         print(f"error: {named}: {problem}", file=sys.stderr)
@@ -201,8 +152,7 @@ def build(settings, output, content=None, extra=(), parent=None):
         return 1
     with locked(output):
         recover(output)
-        blocked = not_writable(output)
-        if blocked is not None:
+        if blocked := not_writable(output):
             print(f"error: {output.name}/: cannot replace it, {blocked} is not writable: "
                   "check its permissions. Nothing was changed.", file=sys.stderr)
             return 1
@@ -211,25 +161,25 @@ def build(settings, output, content=None, extra=(), parent=None):
             if run_pelican(settings, stage, content, extra=extra).returncode != 0:
                 print(f"{output.name}/ was left as it was.", file=sys.stderr)
                 return 1
-            os.chmod(stage, 0o755)  # mkdtemp makes it private; a site is for reading
+            os.chmod(stage, 0o755)  # mkdtemp makes it private
             (stage / SITE_MARKER).write_text("Built by scripts/build.py, which replaces this folder whole.\n")
             if not commit_point(parent):
-                return 1  # make is gone: no one is waiting for this site, and it must not appear later
-            try:
-                replace_folder(stage, output)
-            except OSError as error:  # e.g. a bind mount, which os.path.ismount does not see
-                recover(output)
-                print(f"error: {named}: cannot replace it: {error.strerror}. Nothing was changed.",
-                      file=sys.stderr)
-                return 1
+                return 1  # make has gone: a site must not appear after it reported failure
+            if not (output.exists() and exchange(stage, output)):
+                if output.exists():
+                    os.rename(output, output.parent / f".{output.name}.old")  # interrupted: recover()
+                os.rename(stage, output)
+        except OSError as error:  # e.g. a bind mount, which os.path.ismount does not see
+            recover(output)
+            print(f"error: {named}: cannot replace it: {error.strerror}. Nothing was changed.", file=sys.stderr)
+            return 1
         finally:
             shutil.rmtree(stage, ignore_errors=True)
-            shutil.rmtree(leftovers(output)[0], ignore_errors=True)
+            shutil.rmtree(output.parent / f".{output.name}.old", ignore_errors=True)
     return 0
 
 
 if __name__ == "__main__":
     if len(sys.argv) not in (3, 4):
         sys.exit("usage: python scripts/build.py SETTINGS OUTPUT [CONTENT]")
-    settings_file, output_arg = sys.argv[1:3]
-    sys.exit(run_as_command(build, OUTPUT_VARIABLE.get(settings_file, "OUTPUT"), output_arg, *sys.argv[1:]))
+    sys.exit(run_as_command(build, OUTPUT_VARIABLE.get(sys.argv[1], "OUTPUT"), sys.argv[2], *sys.argv[1:]))

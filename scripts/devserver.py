@@ -1,14 +1,9 @@
-"""`make serve` and `make devserver`: serve OUTPUT on 127.0.0.1:PORT as GitHub Pages would
-(scripts/pages_server.py), and with --watch rebuild it whenever the content, settings, theme or
-plugins change. `python scripts/devserver.py [--watch] OUTPUT PORT [CONTENT]`
+"""`make serve` and `make devserver`: `python scripts/devserver.py [--watch] OUTPUT PORT [CONTENT]`.
 
-Each rebuild is a whole build from scratch (under a second at this site's size, so no cache to
-keep right) and a transaction (scripts/build.py): a content error prints its one line and the
-site being served stays the last good one; the watcher keeps watching, and fixing the file
-rebuilds it. A missing file is a 404, a busy port one line, Ctrl-C a quiet stop.
-
-Ours because Pelican's own devserver stops rebuilding after an error and writes straight into
-the folder it serves.
+Serves OUTPUT as GitHub Pages would (scripts/pages_server.py); with --watch, rebuilds it from
+scratch (under a second here) as a transaction (scripts/build.py) whenever content, settings,
+theme or plugins change, so after an error it serves the last good site and keeps watching.
+Ours because Pelican's devserver stops rebuilding after an error and writes into what it serves.
 """
 
 import argparse
@@ -23,16 +18,11 @@ from scripts.pages_server import start  # noqa: E402
 POLL_SECONDS = 0.5
 
 
-def watched_files(content):
-    for folder in (content, ROOT / "theme", ROOT / "plugins"):
-        yield from (p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    yield from ROOT.glob("*conf.py")
-
-
 def snapshot(content):
-    """What changed files look like: their names, sizes and modification times."""
-    return {path: (stat.st_size, stat.st_mtime_ns) for path in watched_files(content)
-            if (stat := path.stat())}
+    """The name, size and time of each file a rebuild reads."""
+    files = [*content.rglob("*"), *(ROOT / "theme").rglob("*"), *(ROOT / "plugins").rglob("*"), *ROOT.glob("*conf.py")]
+    return {p: (st.st_size, st.st_mtime_ns) for p in files
+            if p.is_file() and "__pycache__" not in p.parts and (st := p.stat())}
 
 
 def main(output, port, content, watch):
@@ -51,11 +41,10 @@ def main(output, port, content, watch):
     seen = snapshot(content)
     while True:
         time.sleep(POLL_SECONDS)
-        now = snapshot(content) if watch else seen
-        if now != seen:
+        if watch and (now := snapshot(content)) != seen:
             seen = now
-            status = build("pelicanconf.py", output, content)
-            print("rebuilt" if status == 0 else "not rebuilt: the site served is the last good one", flush=True)
+            rebuilt = build("pelicanconf.py", output, content) == 0
+            print("rebuilt" if rebuilt else "not rebuilt: the site served is the last good one", flush=True)
 
 
 if __name__ == "__main__":
