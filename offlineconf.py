@@ -1,7 +1,5 @@
-"""Settings for the offline bundle (`make offline`): the local build, which already uses
-relative links to files (never folders), marked as an offline copy, plus the single-file
-editions (the editions plugin): the printable edition, the EPUB and the zip's README.
-"""
+"""Settings for `make offline`: the local build (relative links to files, never folders), marked
+as an offline copy, plus the editions plugin's print edition, EPUB and the zip's README."""
 
 import os
 import sys
@@ -11,14 +9,9 @@ from pelicanconf import *  # noqa: E402,F403
 from pelicanconf import EDITION_FILES, PLUGINS  # noqa: E402
 
 OFFLINE_EDITION = True
-# robots.txt means nothing in a folder on a disk.
-DIRECT_TEMPLATES = ["index"]
-
-# Which pages the editions hold comes from the content (plugins/editions/single_file.py):
-# every article, then every page in menu order, hidden ones left out.
+DIRECT_TEMPLATES = ["index"]  # robots.txt means nothing on a disk
 PLUGINS = [*PLUGINS, "editions"]
 PRINT_EDITION_SAVE_AS = EDITION_FILES["print"]
 EPUB_SAVE_AS = EDITION_FILES["epub"]
 OFFLINE_README_SAVE_AS = EDITION_FILES["readme"]
-# The commit the bundle is built from, for its README: packaging/offline.py passes it in.
-SOURCE_REVISION = "unknown"
+SOURCE_REVISION = "unknown"  # for the README: packaging/offline.py passes the commit

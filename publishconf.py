@@ -1,8 +1,5 @@
-"""Settings for the published site on GitHub Pages: `SITEURL=https://USER.github.io/REPO make publish`.
-
-The Pages workflow passes SITEURL, the address Pages gives the site (a custom domain
-when one is set); everything else comes from pelicanconf.py.
-"""
+"""Settings for GitHub Pages: `SITEURL=https://USER.github.io/REPO make publish` (the workflow
+passes the address Pages gives the site); the rest comes from pelicanconf.py."""
 
 import os
 import re
@@ -15,8 +12,8 @@ from pelicanconf import DIRECT_TEMPLATES, REPORT_MISTAKE_FORM, REPORT_MISTAKE_UR
 
 
 def checked_siteurl(value):
-    """The site's address, or stop with one line: an https URL with a host and at most a path.
-    It is written into every page and the feed, so nothing that could break out of them."""
+    """The site's address, or stop with one line: an https URL with a host and at most a path
+    (it is written into every page and the feed: nothing that could break out of them)."""
     parts = urlsplit(value)
     problem = (
         "it must start with https://" if parts.scheme != "https" else
@@ -37,12 +34,10 @@ SITEURL = checked_siteurl(os.environ.get("SITEURL", ""))
 # Absolute URLs: canonical links and feeds need them, and 404.html is served at any depth.
 RELATIVE_URLS = False
 SITE_PUBLISHED = True
-
 FEED_DOMAIN = SITEURL
 FEED_ALL_ATOM = "feeds/all.atom.xml"
 
-# GitHub Pages: a sitemap, and files served as they are (no Jekyll). A SITEURL on a domain of
-# its own (not *.github.io) is a custom domain: write it to CNAME. All are theme templates.
+# A sitemap, no Jekyll, and a CNAME for a custom domain (not *.github.io): theme templates.
 DIRECT_TEMPLATES = [*DIRECT_TEMPLATES, "sitemap", "nojekyll"]
 SITEMAP_SAVE_AS = "sitemap.xml"
 NOJEKYLL_SAVE_AS = ".nojekyll"
@@ -51,8 +46,7 @@ if not SITE_HOST.endswith(".github.io"):
     DIRECT_TEMPLATES.append("CNAME")
     CNAME_SAVE_AS = "CNAME"
 
-# Unless REPORT_MISTAKE_URL says otherwise, readers report mistakes as issues on the
-# repository the workflow builds from, if its name gives an address of the same form.
+# Without REPORT_MISTAKE_URL: the issues of the repository the workflow builds, if of that form.
 _issues = f"https://github.com/{os.environ.get('GITHUB_REPOSITORY', '')}/issues"
 if not REPORT_MISTAKE_URL and re.fullmatch(REPORT_MISTAKE_FORM, _issues):
     REPORT_MISTAKE_URL = _issues
