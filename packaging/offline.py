@@ -1,21 +1,16 @@
-"""Package the offline edition (`make offline`) for readers with no connection.
+"""`make offline`: `python packaging/offline.py DIST [CONTENT]`.
 
-Pelican builds the site from offlineconf.py, with the single-file editions and the zip's
-README.txt (the editions plugin); this only zips and copies what it built:
-
-- dist/<SITE_SLUG>-offline.zip: one folder with index.html at its top, README.txt and
-  SHA256SUMS. Reproducible: entries sorted, timestamps fixed to the source's commit time
-  (or SOURCE_DATE_EPOCH), permissions fixed, no paths from the build machine.
-- dist/<PRINT_EDITION_SAVE_AS>: the printable edition, also in the zip, for printing or
-  sending by email.
-- dist/<EPUB_SAVE_AS>: the EPUB 3 edition for phones and e-readers (not in the zip).
-
-Ours because no maintained Pelican plugin packages a site for file:// use.
-Usage: python packaging/offline.py DIST [CONTENT]
+Pelican builds the offline edition (offlineconf.py; the editions plugin writes the print edition,
+the EPUB and README.txt) into a private folder, and this writes into DIST, each file beside its
+name, then renamed over it: <SITE_SLUG>-offline.zip (one folder: the site but the EPUB, with
+SHA256SUMS; reproducible: entries sorted, dated from the last commit or SOURCE_DATE_EPOCH, fixed
+permissions), and the print edition and the EPUB beside it. Ours because no maintained Pelican
+plugin packages a site for file:// use.
 """
 
 import datetime
 import hashlib
+import io
 import json
 import os
 import re
@@ -26,17 +21,14 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from pelican.settings import read_settings
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from offlineconf import EPUB_SAVE_AS, PRINT_EDITION_SAVE_AS, SITE_SLUG  # noqa: E402
 from scripts.build import commit_point, locked, path_problem, run_as_command, run_pelican  # noqa: E402
 
-SETTINGS_FILE = "offlineconf.py"
-# Files being written into dist/ are named so, and an interrupted run's are removed by the next.
-PARTIAL = ".partial-"
-ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest time a zip entry can hold
-ZIP_EPOCH_MAX = 4354819198  # 2107-12-31 23:59:58, the latest
+WRITTEN = (f"{SITE_SLUG}-offline.zip", PRINT_EDITION_SAVE_AS, EPUB_SAVE_AS)  # all make offline writes to DIST
+PARTIAL = ".partial-"  # files being written into DIST: the next run removes an interrupted run's
+ZIP_EPOCH_MIN, ZIP_EPOCH_MAX = 315532800, 4354819198  # 1980-01-01 to 2107-12-31: what a zip entry holds
 
 
 def git(*args):
@@ -44,15 +36,9 @@ def git(*args):
     return result.stdout.strip() if result.returncode == 0 else ""
 
 
-def source_revision():
-    revision = git("rev-parse", "--short=12", "HEAD") or "unknown (not a git checkout)"
-    return revision + (" with uncommitted changes" if git("status", "--porcelain", "--untracked-files=no") else "")
-
-
 def source_time():
-    """When the source was last changed: never the build machine's clock. SOURCE_DATE_EPOCH is
-    whole seconds since 1970 in ASCII digits (int() would also take ' 1_7', '-5' or other scripts'
-    digits), and no later than a zip entry can hold; a bad one stops with one line."""
+    """When the source last changed, never the clock. SOURCE_DATE_EPOCH must be ASCII digits
+    (int() also takes ' 1_7', '-5' or other scripts' digits); a bad one stops with one line."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH") or git("log", "-1", "--format=%ct") or str(ZIP_EPOCH_MIN)
     if not re.fullmatch(r"[0-9]{1,10}", epoch) or int(epoch) > ZIP_EPOCH_MAX:
         sys.exit(f"error: SOURCE_DATE_EPOCH '{epoch}': not a time a zip can hold: write whole seconds "
@@ -60,73 +46,62 @@ def source_time():
     return datetime.datetime.fromtimestamp(max(int(epoch), ZIP_EPOCH_MIN), datetime.UTC)
 
 
-def dist_problem(dist, content, names):
+def dist_problem(dist, content):
     """Why `dist` may not take make offline's files, or None: it may hold only what this writes."""
-    dist = Path(dist)
     if problem := path_problem(dist, content):
         return problem
-    others = sorted(p.name for p in dist.iterdir() if p.name not in names and not p.name.startswith(PARTIAL)) \
+    dist = Path(dist)
+    others = sorted(p.name for p in dist.iterdir() if p.name not in WRITTEN and not p.name.startswith(PARTIAL)) \
         if dist.is_dir() else []
     return f"it holds '{others[0]}', which make offline did not write: name a new or empty folder" if others else None
 
 
-def write_zip(settings, site, zip_path, built):
-    """The bundle: every file of the site but the EPUB (a book of its own), with SHA256SUMS."""
-    folder = f"{settings['SITE_SLUG']}-offline"
+def bundle(site, built):
+    """The zip's bytes: every file of the site but the EPUB (a book of its own), with SHA256SUMS."""
     files = {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
-    del files[settings["EPUB_SAVE_AS"]]
+    del files[EPUB_SAVE_AS]
     sums = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items()))
     files["SHA256SUMS"] = sums.encode("utf-8")
-    with zipfile.ZipFile(zip_path, "w") as archive:
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w") as archive:
         for name in sorted(files):
-            entry = zipfile.ZipInfo(f"{folder}/{name}", date_time=built.timetuple()[:6])
+            entry = zipfile.ZipInfo(f"{SITE_SLUG}-offline/{name}", date_time=built.timetuple()[:6])
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.create_system = 3  # unix, so the permissions below are read
             entry.external_attr = 0o100644 << 16
             archive.writestr(entry, files[name], compresslevel=9)
+    return zipped.getvalue()
 
 
 def replace_atomically(path, data):
-    """Write beside `path`, then rename over it: a failed run never leaves half a file."""
     with tempfile.NamedTemporaryFile(dir=path.parent, prefix=PARTIAL, delete=False) as temporary:
         temporary.write(data)
     os.replace(temporary.name, path)
     os.chmod(path, 0o644)
 
 
-def written_names(settings):
-    """The files make offline writes into dist/: the zip, then the editions copied beside it."""
-    return (f"{settings['SITE_SLUG']}-offline.zip", settings["PRINT_EDITION_SAVE_AS"], settings["EPUB_SAVE_AS"])
-
-
-def package(settings, site, dist, built):
-    zip_path, *editions = (dist / name for name in written_names(settings))
-    with tempfile.TemporaryDirectory(dir=dist, prefix=PARTIAL) as scratch:
-        write_zip(settings, site, Path(scratch) / "bundle.zip", built)
-        replace_atomically(zip_path, (Path(scratch) / "bundle.zip").read_bytes())
-    for path in editions:
-        replace_atomically(path, (site / path.name).read_bytes())
-    for path in (zip_path, *editions):
-        print(f"{path}  {path.stat().st_size / 1024:.1f} KiB")
-
-
 def main(dist, content=None, parent=None):
-    """Build the offline edition in a private folder and package it into `dist`; checked first."""
     built = source_time()
-    settings = read_settings(str(ROOT / SETTINGS_FILE), override={"PATH": str(Path(content or ROOT / "content"))})
-    if problem := dist_problem(dist, content, written_names(settings)):
+    if problem := dist_problem(dist, content):
         sys.exit(f"error: DIST '{dist}': {problem}")
     dist = Path(os.path.realpath(dist))
     dist.mkdir(parents=True, exist_ok=True)
     with locked(dist), tempfile.TemporaryDirectory(prefix="offline-site-") as site:
-        for leftover in dist.glob(f"{PARTIAL}*"):  # from a run that was interrupted
+        for leftover in dist.glob(f"{PARTIAL}*"):
             shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
-        revision = ["--extra-settings", f"SOURCE_REVISION={json.dumps(source_revision())}"]  # for README.txt
-        if run_pelican(SETTINGS_FILE, site, content, extra=revision).returncode != 0:
+        revision = git("rev-parse", "--short=12", "HEAD") or "unknown (not a git checkout)"
+        revision += " with uncommitted changes" if git("status", "--porcelain", "--untracked-files=no") else ""
+        extra = ["--extra-settings", f"SOURCE_REVISION={json.dumps(revision)}"]  # for README.txt
+        if run_pelican("offlineconf.py", site, content, extra=extra).returncode != 0:
             sys.exit(f"The offline build failed; {dist}/ was left as it was.")
         if not commit_point(parent):
             return 1
-        package(settings, Path(site), dist, built)
+        zip_name, *editions = WRITTEN
+        replace_atomically(dist / zip_name, bundle(Path(site), built))
+        for name in editions:
+            replace_atomically(dist / name, Path(site, name).read_bytes())
+        for name in WRITTEN:
+            print(f"{dist / name}  {(dist / name).stat().st_size / 1024:.1f} KiB")
     return 0
 
 
