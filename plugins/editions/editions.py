@@ -1,17 +1,9 @@
-"""The single-file editions of the offline build (offlineconf.py), written by Pelican from its
-own pages and the theme's templates, so they are built from the same settings as the site:
-
-- PRINT_EDITION_SAVE_AS: the printable edition, every part in one self-contained HTML file
-  (print-edition.html). Headings move down one level under the file's one h1; the stylesheet
-  is inlined and allowed by its hash in the Content Security Policy, so it loads nothing else.
-- EPUB_SAVE_AS: the EPUB 3 edition (epub.py, templates in epub/).
-- OFFLINE_README_SAVE_AS: the offline zip's README.txt (offline-readme.txt).
-
-Which pages they hold, and how ids, links and references become one edition's, is decided in
-one place, single_file.py; the edition's date by pelicanconf's edition_date. packaging/offline.py
-only zips the result.
-
-Ours because no maintained Pelican plugin writes several pages into one file or an EPUB.
+"""The offline build's single-file editions (offlineconf.py), written by Pelican from its own
+pages and the theme's templates: PRINT_EDITION_SAVE_AS, the whole site in one self-contained HTML
+file (headings one level down under its h1, the stylesheet inline and allowed by its hash);
+EPUB_SAVE_AS (epub.py); OFFLINE_README_SAVE_AS, the zip's README.txt. Which pages, and how they
+join, is single_file.py's. Ours because no maintained Pelican plugin writes several pages into
+one file or an EPUB.
 """
 
 import base64
@@ -26,8 +18,7 @@ from pelican.generators import Generator
 from .epub import chapter_href, write_epub
 from .single_file import edition_pages, edition_parts
 
-# In the editions a citation mark's brackets are its text ("[1]", single_file.py), so the site's
-# stylesheet must not add its own around it as well.
+# A mark's brackets are its text here (single_file.py): the site's stylesheet must not add more.
 PRINT_EDITION_CSS = ".footnote-ref::before,.footnote-ref::after{content:none}"
 
 
@@ -40,7 +31,7 @@ def content_security_policy(settings, css):
 
 
 def print_part_html(part):
-    """A part's text as HTML, its headings one level down (under the file's h1 and the part's h2)."""
+    """A part's text as HTML, its headings one level down (under the part's h2)."""
     for heading in part.root.xpath(".//h5 | .//h4 | .//h3 | .//h2"):
         heading.tag = f"h{int(heading.tag[1]) + 1}"
     return "".join(lxml.html.tostring(child, encoding="unicode") for child in part.root)

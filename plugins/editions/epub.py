@@ -1,10 +1,7 @@
-"""The EPUB 3 edition: the edition's parts as XHTML content documents, after a first document
-with the health notes, with a navigation document, EPUB Accessibility 1.1 metadata and a
-stylesheet that leaves fonts and colours to the reader. Every file of it is rendered from the
-theme's epub/ templates (autoescaped, so any site name gives well-formed XML).
-
-Zipped here, not with EbookLib: its zips carry the build's clock, and the format is a zip of
-a few text files. Reproducible: entries dated by the edition, sorted, `mimetype` first and stored.
+"""The EPUB 3 edition: the health notes, a navigation document, then the edition's parts, each
+rendered from the theme's epub/ templates (autoescaped: any site name gives well-formed XML).
+Zipped here, not with EbookLib, whose zips carry the clock: entries dated by the edition,
+sorted, `mimetype` first and stored, so two builds give the same bytes.
 """
 
 import datetime
@@ -12,14 +9,12 @@ import uuid
 import zipfile
 
 from lxml import etree
-
-from .single_file import has_class
+from page_structure.page_structure import has_class
 
 NOTES_FILE = "notes.xhtml"
 MEDIA_TYPES = {"xhtml": "application/xhtml+xml", "css": "text/css"}
-# Each epub:type the book gives its notes, with the DPUB-ARIA role that tells assistive technology
-# the same. An item of a notes list has no role of its own: DPUB-ARIA 1.1 retired doc-endnote,
-# since a list item inside doc-endnotes is one.
+# Each epub:type of the notes, with its DPUB-ARIA role (none for an item: DPUB-ARIA 1.1 retired
+# doc-endnote, since a list item inside doc-endnotes is one).
 SEMANTICS = [
     (f".//a[{has_class('footnote-ref')}]", "noteref", "doc-noteref"),
     (f".//a[{has_class('footnote-backref')}]", "backlink", "doc-backlink"),
@@ -44,7 +39,6 @@ def chapter_href(part, anchor=None):
 
 
 def write_epub(path, env, context, parts, edition_date):
-    """Write the book to `path`: the same bytes for the same content."""
     def render(template, **values):
         return env.get_template(f"epub/{template}").render(**context, parts=parts, **values).encode("utf-8")
 

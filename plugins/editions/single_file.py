@@ -1,36 +1,21 @@
-"""The one place that turns the site's pages into the parts of a single-file edition, for the
-print edition and the EPUB alike:
-
-- which pages: every article (newest first, as the home page lists them), then the pages in
-  menu order; hidden pages (the 404) are in neither of Pelican's lists, so never in an edition;
-- ids: each gets its part's name as a prefix ("glossary--references"), so the parts can share
-  one file, and a link or a note never lands in the wrong part;
-- links: to another part become in-edition anchors (each edition says how it writes them); to
-  the home page, the edition's own contents; to a page left out, plain text;
-- references: numbered once across the whole edition, in the order they are first cited, so
-  "[6]" is the same source in every part; each part still lists the ones it cites, under its
-  own References heading, with the edition's numbers;
-- citation marks: their brackets are text ("[1][12]"), not the site's CSS, so they read right
-  in any reading system, with or without a stylesheet.
+"""The one place that turns the site's pages into the parts of a single-file edition (the print
+edition and the EPUB): every article, newest first, then the pages in menu order (hidden ones,
+the 404, are in neither list). Each id gets its part's name as a prefix ("glossary--references"),
+so parts share one file; links to another part become in-edition anchors, to the home page the
+edition's contents, to a page left out plain text. References are numbered once across the
+edition, so "[6]" is one source everywhere, and a mark's brackets are its text ("[1]"), so it
+reads right in any reading system, with or without a stylesheet.
 """
 
 from pathlib import Path
 
 import lxml.html
-
-
-def has_class(name):
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+from page_structure.page_structure import has_class
 
 
 def edition_pages(context):
-    """The pages an edition holds, in reading order (see the module's docstring)."""
+    """The pages an edition holds, in reading order."""
     return [*context["articles"], *context["pages"]]
-
-
-def part_id(content):
-    """A part's name: its page's file name without .html ("glossary")."""
-    return Path(content.save_as).stem
 
 
 def anchor(part, fragment):
@@ -39,15 +24,13 @@ def anchor(part, fragment):
 
 
 class Part:
-    """One page of an edition: its name, its Pelican page, and its rendered text as an lxml tree
-    (a <div> around it), which each edition serializes its own way (HTML or XHTML)."""
+    """One page of an edition: its name ("glossary"), its Pelican page, and its text as an lxml
+    tree (a <div> around it), which each edition serializes its own way (HTML or XHTML)."""
 
     def __init__(self, page):
-        self.id = part_id(page)
+        self.id = Path(page.save_as).stem
         self.page = page
         self.root = lxml.html.fragment_fromstring(page.get_content("."), create_parent="div")
-        for permalink in self.root.find_class("headerlink"):  # the website's "#" heading links
-            permalink.drop_tree()
 
     def sections(self):
         """(id, heading) of each h2, as in the page's "On this page" list."""
@@ -60,7 +43,7 @@ def number_references(parts, backlink_title):
     for part in parts:
         for mark in part.root.xpath(f".//a[{has_class('footnote-ref')}]"):
             number = numbers.setdefault(mark.get("href").lstrip("#"), len(numbers) + 1)
-            mark.text = f"[{number}]"  # the brackets in the text: see the module's docstring
+            mark.text = f"[{number}]"
         for notes in part.root.xpath(f".//div[{has_class('footnote')}]/ol"):
             items = sorted(notes.findall("li"), key=lambda item: numbers[item.get("id")])
             notes[:] = items
@@ -94,7 +77,7 @@ def link_parts(parts, link_to, contents_href, index_file):
 
 
 def edition_parts(context, settings, link_to, contents_href):
-    """The parts of a single-file edition of the site: see the module's docstring."""
+    """The parts of a single-file edition of the site, numbered and linked."""
     parts = [Part(page) for page in edition_pages(context)]
     footnotes = settings["MARKDOWN"]["extension_configs"]["markdown.extensions.footnotes"]
     number_references(parts, footnotes["BACKLINK_TITLE"])

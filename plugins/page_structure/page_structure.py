@@ -1,12 +1,7 @@
-"""Expose each article's and page's rendered structure to the templates:
-
-- `contents_list`: the (id, text) of its h2 headings, for the "On this page" list;
-- `citations`: the (text, url) of each reference in its footnotes, for the JSON-LD
-  `citation` list (published builds only).
-
-Ours because no maintained Pelican plugin on PyPI exposes Markdown's table of
-contents or footnotes to templates. Parsed with lxml: it is fast enough not to show in
-the build time of a thousand pages.
+"""Give templates each page's structure: `contents_list`, the (id, text) of its h2 headings, for
+"On this page" (and the editions' contents); `citations`, the (text, url) of each reference it
+cites, for the published site's JSON-LD. Ours because no maintained Pelican plugin exposes
+Markdown's table of contents or footnotes to templates.
 """
 
 import lxml.html
@@ -15,13 +10,8 @@ from pelican.contents import Article, Page
 
 
 def has_class(name):
+    """XPath: the element's class attribute lists `name` (the editions plugin uses it too)."""
     return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
-
-
-def text_without(element, class_name):
-    """The element's words, leaving out any descendant with the given class."""
-    texts = element.xpath(f".//text()[not(ancestor::*[{has_class(class_name)}])]")
-    return " ".join("".join(texts).split())
 
 
 def add_page_structure(content):
@@ -30,12 +20,10 @@ def add_page_structure(content):
     root = lxml.html.fragment_fromstring(content._content, create_parent="div")
     content.contents_list = [(h.get("id"), " ".join(h.text_content().split())) for h in root.xpath(".//h2[@id]")]
     content.citations = []
-    if not content.settings.get("SITE_PUBLISHED"):
-        return  # only the published site's JSON-LD lists them: save the memory
     for note in root.xpath(f".//div[{has_class('footnote')}]//li[@id]"):
-        # Plain strings: lxml's default "smart" strings keep the whole parsed tree alive.
-        links = note.xpath(".//a[starts-with(@href, 'https://')]/@href", smart_strings=False)
-        content.citations.append((text_without(note, "footnote-backref"), links[0] if links else None))
+        text = "".join(note.xpath(f".//text()[not(ancestor::*[{has_class('footnote-backref')}])]"))
+        links = note.xpath(".//a[starts-with(@href, 'https://')]/@href")
+        content.citations.append((" ".join(text.split()), links[0] if links else None))
 
 
 def register():
