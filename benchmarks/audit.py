@@ -1,9 +1,6 @@
-"""`make audit`: Lighthouse (mobile preset, its default) on every page of the built site.
-
-Serves output/ on 127.0.0.1, runs the pinned npm Lighthouse with Debian's Chromium on each
-page, prints a table of the four category scores and writes the JSON reports to a folder.
-A tool for people, not a test: scores vary a little from run to run.
-Usage: python benchmarks/audit.py SITE_FOLDER REPORTS_FOLDER
+"""`make audit`: Lighthouse (mobile preset) on every page of a built site, served on 127.0.0.1, with
+Debian's Chromium: a table of the four scores, and the JSON reports in a folder. For people, not a
+test: scores vary a little run to run. Usage: python benchmarks/audit.py SITE_FOLDER REPORTS_FOLDER
 """
 
 import json
@@ -18,37 +15,26 @@ from prerequisites import CHROMIUM_ARGS, find_chromium  # noqa: E402
 
 from scripts.pages_server import serve  # noqa: E402
 
-LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
-
-
-def audit(url, report):
-    chromium = find_chromium()
-    if not chromium:
-        sys.exit("audit: Chromium not found: run `sudo apt-get install -y chromium` (or set CHROMIUM_PATH)")
-    flags = " ".join(["--headless=new", *CHROMIUM_ARGS])
-    subprocess.run(
-        [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
-         f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={flags}"],
-        check=True, env={**os.environ, "CHROME_PATH": chromium},
-    )
-    categories = json.loads(report.read_text())["categories"]
-    return [round(categories[c]["score"] * 100) for c in CATEGORIES]
 
 
 def main(site, reports):
     site, reports = Path(site), Path(reports)
+    if not (chromium := find_chromium()):
+        sys.exit("audit: Chromium not found: run `sudo apt-get install -y chromium` (or set CHROMIUM_PATH)")
     reports.mkdir(parents=True, exist_ok=True)
-    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
     rows = []
     with serve(site, "") as base_url:
-        for page in pages:
-            rows.append((page, *audit(f"{base_url}/{page}", reports / f"{Path(page).stem}.json")))
+        for page in sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")):
+            report = reports / f"{Path(page).stem}.json"
+            subprocess.run([ROOT / "node_modules/.bin/lighthouse", f"{base_url}/{page}", "--quiet", "--output=json",
+                            f"--output-path={report}", f"--only-categories={','.join(CATEGORIES)}",
+                            f"--chrome-flags={' '.join(['--headless=new', *CHROMIUM_ARGS])}"],
+                           check=True, env={**os.environ, "CHROME_PATH": chromium})
+            scores = json.loads(report.read_text())["categories"]
+            rows.append(f"| {page} | " + " | ".join(str(round(scores[c]["score"] * 100)) for c in CATEGORIES) + " |")
     print(f"\nLighthouse, mobile preset; JSON reports in {reports}/\n")
-    print("| page | performance | accessibility | best practices | SEO |")
-    print("|---|---|---|---|---|")
-    for page, *scores in rows:
-        print(f"| {page} | " + " | ".join(map(str, scores)) + " |")
+    print("| page | performance | accessibility | best practices | SEO |\n|---|---|---|---|---|", *rows, sep="\n")
 
 
 if __name__ == "__main__":
