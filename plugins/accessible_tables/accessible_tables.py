@@ -1,11 +1,8 @@
-"""Give Markdown tables what screen readers need: a <caption> and scoped header cells.
-
-A paragraph "Table: text" just before a table becomes its caption (Pandoc's syntax),
-column headers get scope="col", and each body row's first cell becomes a row header. Each
-other body cell carries its column's name in data-label, which the stylesheet shows above
-the cell when a narrow screen lays each row out as a card.
-Ours because Python-Markdown tables have no caption syntax and no row headers. A Markdown
-extension, not a Pelican plugin: pelicanconf.py's MARKDOWN names it.
+"""Give Markdown tables what screen readers need: a paragraph "Table: text" just before a table
+becomes its <caption> (Pandoc's syntax), column headers get scope="col", each body row's first
+cell becomes a row header, and each other cell carries its column's name in data-label, which
+the stylesheet shows above it when a phone lays each row out as a card. Ours because
+Python-Markdown tables have no caption syntax and no row headers; pelicanconf.py's MARKDOWN names it.
 """
 
 import xml.etree.ElementTree as etree
@@ -20,13 +17,8 @@ CAPTION_PREFIX = "Table:"
 class AccessibleTableProcessor(Treeprocessor):
     def run(self, root):
         for parent in root.iter():
-            children = list(parent)
-            for paragraph, table in pairwise(children):
-                if (
-                    paragraph.tag == "p"
-                    and table.tag == "table"
-                    and (paragraph.text or "").startswith(CAPTION_PREFIX)
-                ):
+            for paragraph, table in pairwise(list(parent)):
+                if paragraph.tag == "p" and table.tag == "table" and (paragraph.text or "").startswith(CAPTION_PREFIX):
                     caption = etree.Element("caption")
                     caption.text = paragraph.text[len(CAPTION_PREFIX) :].lstrip()
                     caption.extend(list(paragraph))
@@ -42,7 +34,6 @@ class AccessibleTableProcessor(Treeprocessor):
                 if len(row):
                     row[0].tag = "th"
                     row[0].set("scope", "row")
-                # On a phone each row shows as a card, each cell under its column's name.
                 for cell, label in zip(row[1:], labels[1:], strict=False):
                     cell.set("data-label", label)
 

@@ -1,16 +1,9 @@
-"""What rendered content may contain: the elements and attributes Markdown makes on this
-site, and links that stay in the site or go over https to an allowed source.
-
-nh3 (the binding to the Rust sanitizer ammonia) is the policy engine for elements and
-attributes: we ask it what it would remove, and report that, never cleaning silently.
-Pages are judged as a browser reads them: parsed by html5lib, which follows the HTML5 parsing
-algorithm browsers use (lxml's parser reads a stray </div> or </body>, deep nesting and a
-<body> written inside a paragraph differently, and hid what followed from the checks). HTML
-that a browser would have to repair (any HTML5 parse error) is refused: Markdown never writes it.
-
-The two URLs content may carry (a link's href, an image's src) get our own rules, because the
-sanitizer allows any relative URL, and "relative" includes `//clinic.example/` and backslash
-tricks a browser reads as another host.
+"""What rendered content may contain: the elements and attributes Markdown writes here, and
+links that stay in the site or go over https to an allowed source. Pages are read as a browser
+reads them (html5lib, the HTML5 parsing algorithm), and HTML a browser would have to repair is
+refused; the sanitizer nh3 (ammonia) judges elements and attributes: what it would remove is
+reported, never cleaned silently. A link's href and an image's src get our own rules, since the
+sanitizer allows any relative URL, `//clinic.example/` and backslash tricks included.
 """
 
 import re
@@ -22,34 +15,22 @@ import lxml.etree
 import lxml.html
 import nh3
 
-# What Python-Markdown, its extensions and our plugins produce here.
-ALLOWED_ELEMENTS = {
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "a", "em", "strong",
-    "abbr", "sup", "code", "pre", "blockquote", "hr", "br", "img", "div", "table", "caption",
-    "thead", "tbody", "tr", "th", "td",
-}
-ALLOWED_ATTRIBUTES = {
-    "*": {"id", "class"},
-    "a": {"href", "title", "aria-label"},
-    "abbr": {"title"},
-    "img": {"src", "alt", "title"},
-    "th": {"scope"},
-    "td": {"data-label"},
-    "ol": {"start"},
-}
-# The URL attributes content may have, checked by url_problem. Any other (srcset, ping,
-# formaction, xlink:href...) is not in ALLOWED_ATTRIBUTES, so the sanitizer reports it.
+# What Python-Markdown, its extensions and our plugins write here.
+ALLOWED_ELEMENTS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "a", "em", "strong",
+                    "abbr", "sup", "code", "pre", "blockquote", "hr", "br", "img", "div", "table", "caption",
+                    "thead", "tbody", "tr", "th", "td"}
+ALLOWED_ATTRIBUTES = {"*": {"id", "class"}, "a": {"href", "title", "aria-label"}, "abbr": {"title"},
+                      "img": {"src", "alt", "title"}, "th": {"scope"}, "td": {"data-label"}, "ol": {"start"}}
+# The URL attributes content may have, checked by url_problem; the sanitizer reports any other.
 URL_ATTRIBUTES = {"a": "href", "img": "src"}
-URL_BEARING = "//a[@href] | //img[@src]"
 HTML5 = html5lib.HTMLParser(tree=html5lib.getTreeBuilder("lxml"), namespaceHTMLElements=False)
 # Far deeper than any page needs (the article: 8 levels), far below where a parser gives up.
 MAX_DEPTH = 40
-# The only aria-label content carries: each reference's back-link (shared_references), named from
-# the footnotes extension's BACKLINK_TITLE in pelicanconf.py (change both together: the build says so).
+# The only aria-label content carries: a reference's back-link (shared_references), named from
+# BACKLINK_TITLE in pelicanconf.py (change both together: the build says so).
 BACKLINK_LABEL = re.compile(r"Back to where reference \d+ is cited")
-# Classes content may carry (attr_list's {: .name }, md_in_html): what Markdown and our plugins
-# write, and the site's own marks for content. Any other, such as a class the theme uses to
-# move text off screen, could hide a warning from readers while every check still sees it.
+# Classes content may carry: what Markdown and our plugins write, and the site's marks for
+# content. Another, such as the theme's off-screen class, could hide a warning from readers.
 CONTENT_CLASSES = {"advice", "notes-space", "checklist", "callout", "callout-warning", "callout-info",
                    "footnote", "footnote-ref", "footnote-backref", "admonition", "admonition-title",
                    "note", "tip", "warning", "important"}
@@ -67,8 +48,8 @@ def host_allowed(url, domains):
 
 
 def url_problem(url, domains):
-    """Why a URL in content is refused, or None. Allowed: {filename}/{static}/{index} links,
-    #fragments, and https links to an allowed host."""
+    """Why a URL in content is refused, or None: {filename}/{static}/{index} links, #fragments and
+    https links to an allowed host pass."""
     plain = IGNORED_IN_URLS.sub("", url)
     lowered = plain.lower()
     if not plain or plain.startswith("#") or INTRASITE.match(plain):
@@ -102,25 +83,18 @@ def is_checked_url(element, name):
     return URL_ATTRIBUTES.get(element.tag) == name
 
 
-def attributes(elements):
-    """(tag, name, value) of every attribute but the URLs url_problem checks."""
-    return Counter((e.tag, name, value) for e in elements for name, value in e.items() if not is_checked_url(e, name))
-
-
 def parse(html):
-    """The fragment as a browser reads it inside a page's <body>: the <body> element (lxml)."""
     return parse_with_errors(html)[0]
 
 
 def parse_with_errors(html):
-    """(the <body> element, html5lib's parse errors) of the fragment."""
+    """(the <body> element, html5lib's parse errors) of the fragment, as a browser reads it."""
     body = HTML5.parse(f"<!DOCTYPE html><html><head></head><body>{html}</body></html>").getroot().find("body")
     return body, list(HTML5.errors)
 
 
 def structure_problems(root, errors):
-    """What a browser would read differently from what is written, or could not read at all:
-    `errors` are html5lib's from the parse that made `root`."""
+    """What a browser would read differently from what is written (`errors`: html5lib's)."""
     page_attributes = [(element.tag, name, value)
                        for element in (root.getparent(), root) for name, value in element.items()]
     for tag, name, value in page_attributes:
@@ -137,11 +111,11 @@ def structure_problems(root, errors):
 
 
 def html_problems(html, domains, parsed=None):
-    """One line per thing in rendered content that the policy refuses. `parsed`: the content's
-    parse_with_errors, if the caller has it."""
+    """One line per thing in rendered content that the policy refuses (`parsed`: its
+    parse_with_errors, if the caller has it)."""
     root, errors = parsed or parse_with_errors(html)
     problems = list(structure_problems(root, errors))
-    if problems:  # what follows reads the HTML as written: first it must read as a browser reads it
+    if problems:  # what follows is only right for HTML a browser reads as written
         return problems
     problems += [f"HTML comment '<!--{c.text.strip()[:40]}-->' would be published: delete it"
                 for c in root.iter(lxml.etree.Comment)]
@@ -155,8 +129,7 @@ def html_problems(html, domains, parsed=None):
                             "would say that instead of the words on the page; delete it")
         if element.tag == "img" and not (element.get("alt") or "").strip():
             problems.append(f"image '{element.get('src')}' has no alt text: describe it")
-    # What the sanitizer keeps, which its own HTML5 parser has already made well formed: lxml reads
-    # it as a browser would, in a twentieth of html5lib's time.
+    # What the sanitizer keeps is already well formed (html5ever): lxml reads it as a browser would.
     cleaned = lxml.html.fragment_fromstring(nh3.clean(html, tags=ALLOWED_ELEMENTS, attributes=ALLOWED_ATTRIBUTES,
                                                       link_rel=None, url_schemes={"https"}, strip_comments=True),
                                             create_parent="body")
@@ -164,7 +137,8 @@ def html_problems(html, domains, parsed=None):
     kept_elements = list(cleaned.iter(lxml.etree.Element))[1:]
     refused = Counter(e.tag for e in elements) - Counter(e.tag for e in kept_elements)
     reported = set()  # the outermost refused elements: what they hold goes with them
-    kept_attributes = attributes(kept_elements)
+    kept_attributes = Counter((e.tag, name, value) for e in kept_elements for name, value in e.items()
+                              if not is_checked_url(e, name))
     for element in elements:
         if reported and any(ancestor in reported for ancestor in element.iterancestors()):
             refused[element.tag] -= 1
@@ -188,7 +162,7 @@ def html_problems(html, domains, parsed=None):
                                 "the attributes Markdown writes (no scripts, styles or event handlers)")
     problems += [f"<{lxml.etree.QName(tag).localname}> would be removed by the sanitizer: check the HTML around it"
                  for tag, count in sorted(refused.items()) if count > 0]
-    for element in root.xpath(URL_BEARING):
+    for element in root.xpath("//a[@href] | //img[@src]"):
         if element in reported or (reported and any(a in reported for a in element.iterancestors())):
             continue
         url = element.get(URL_ATTRIBUTES[element.tag])

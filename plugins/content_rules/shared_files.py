@@ -1,11 +1,6 @@
-"""The shared references and abbreviations: their one grammar, read once a build.
-
-- content/references.md: one reference a line, `[^label]: full citation <https://link>`;
-- content/abbreviations.md: one abbreviation a line, `*[ABBR]: meaning`.
-
-Each definition starts at the beginning of its line; blank lines are ignored, and any other line
-is a problem. Pages draw on both through the shared_references Markdown extension, and
-content_rules reports every problem found here, one line each, before anything is rendered.
+"""The one grammar of the shared files, read once a build: content/references.md holds one
+`[^label]: full citation <https://link>` a line, content/abbreviations.md one `*[ABBR]: meaning`,
+each from its first column; blank lines are ignored, and any other line is a problem.
 """
 
 import re
@@ -30,8 +25,7 @@ ADDRESS_IN_TEXT = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>]+|\b[\w.+-]+@[\w-
 LINK_IN_DEFINITION = re.compile(r"<([^>\s]+)>|\]\(([^)\s]+)\)")
 DOI_LINK = re.compile(r"^https://doi\.org/10\.\d{4,9}/\S+$")
 
-# One definition: its line number, the whole line, and what follows the label.
-Definition = namedtuple("Definition", "number line text")
+Definition = namedtuple("Definition", "number line text")  # text: what follows the label
 # {label: Definition} of each file, and [(path, problem)] for both.
 SharedFiles = namedtuple("SharedFiles", "references abbreviations problems")
 

@@ -1,16 +1,8 @@
-"""Cite sources from one shared list: `[^label]` in any page pulls in the matching
-`[^label]: full citation` from the shared references, so each citation is written once; the
-shared abbreviations reach every page the same way, as Markdown's own `*[ABBR]: meaning` lines
-for its abbr extension. The files are read (shared_files.py) and handed over by content_rules at
-the start of each build; pelicanconf.py's MARKDOWN names this extension with the others.
-
-It also keeps one back-link per reference, named "Back to where reference N is cited":
-Python-Markdown adds one for every time a source is cited, and a row of 25 identical "↩"
-links is noise to a screen reader.
-
-Ours because no maintained plugin lets Markdown footnotes share definitions across
-pages. An unknown label is left as it is, as literal "[^label]" text, which content_rules
-reports with the page's file name.
+"""The Markdown extension that cites from one shared list: `[^label]` in any page pulls in its
+`[^label]: full citation` from the shared references (read by shared_files.py, handed over by
+content_rules as each build starts), and every page gets the shared abbreviations. An unknown
+label stays literal "[^label]" text, which content_rules reports. Ours because no maintained
+plugin lets Markdown footnotes share definitions across pages.
 """
 
 import re
@@ -25,17 +17,12 @@ from markdown.treeprocessors import Treeprocessor
 REFERENCE = re.compile(r"\[\^([^\]]+)\](?!:)")
 WORD_JOINER_ENTITY = "&#8288;"
 CITATION_MARK = re.compile(r'(<sup(?: id="[^"]*")?>)(<a class="footnote-ref")')
-
-
-# The shared files of this build (shared_files.SharedFiles), set by content_rules as it starts.
-shared = None
+shared = None  # this build's shared_files.SharedFiles, set by content_rules as it starts
 
 
 class SharedReferencesPreprocessor(Preprocessor):
     """Hands the footnotes extension the shared definition of each label the page cites, in the
-    order it cites them, and the abbr extension every shared abbreviation. Neither extension reads
-    definitions from the page itself: a "[^label]: ..." or "*[ABBR]: ..." written in a page, even
-    inside a quote, a list or a note, stays text, which content_rules reports."""
+    order it cites them, and the abbr extension every shared abbreviation."""
 
     def __init__(self, md, files, footnotes, abbreviations):
         super().__init__(md)
@@ -51,6 +38,9 @@ class SharedReferencesPreprocessor(Preprocessor):
 
 
 class OneBacklinkTreeprocessor(Treeprocessor):
+    """One back-link per reference, named for a screen reader (which reads the "↩", not the
+    title): Python-Markdown adds one per citation, and a row of identical "↩" links is noise."""
+
     def run(self, root):
         marks = {sup.get("id"): sup for sup in root.iter("sup") if sup.get("id")}
         for footnotes in root.iter("div"):
@@ -58,20 +48,18 @@ class OneBacklinkTreeprocessor(Treeprocessor):
                 continue
             for paragraph in footnotes.iter("p"):
                 backlinks = [a for a in paragraph if a.tag == "a" and a.get("class") == "footnote-backref"]
-                if backlinks:  # named for a screen reader, which reads the link's "↩" text, not its title
+                if backlinks:
                     backlinks[0].set("aria-label", backlinks[0].attrib.pop("title", "Back to the text"))
                 for extra in backlinks[1:]:
                     paragraph.remove(extra)
-                    # Nothing links to that citation mark any more: its id is dead weight.
                     mark = marks.get(extra.get("href", "").lstrip("#"))
-                    if mark is not None:
+                    if mark is not None:  # no link reaches it any more
                         del mark.attrib["id"]
 
 
 class FirstUseAbbreviations(Treeprocessor):
-    """Each abbreviation is explained where a page first uses it, as style guides ask: later uses
-    are plain text. The title on every use cost the article 33 tooltips (about 190 bytes gzip),
-    and a screen reader set to read titles would repeat each one."""
+    """An abbreviation is explained where a page first uses it, as style guides ask: later uses
+    are plain text (a screen reader set to read titles would repeat each one)."""
 
     def run(self, root):
         first_uses = {}
@@ -90,10 +78,8 @@ class FirstUseAbbreviations(Treeprocessor):
 
 
 class CitationMarkJoiner(Postprocessor):
-    """A word joiner opens each citation mark, so a line never breaks just before it: "[3]"
-    never starts a line, as if it belonged to the next sentence. Written as an entity: one
-    character above U+00FF in a page makes Python keep the whole page at two bytes a character,
-    and Pelican keeps every page in memory."""
+    """A word joiner (as an entity) opens each citation mark, so "[3]" never starts a line, as if
+    it belonged to the next sentence."""
 
     def run(self, text):
         return CITATION_MARK.sub(rf"\1{WORD_JOINER_ENTITY}\2", text)
@@ -111,7 +97,7 @@ class SharedReferencesExtension(Extension):
         extensions = {type(extension): extension for extension in md.registeredExtensions}
         if FootnoteExtension not in extensions or AbbrExtension not in extensions:
             raise RuntimeError("name shared_references after the footnotes and abbr extensions in MARKDOWN")
-        # Definitions come from the shared files only.
+        # Definitions come from the shared files only: one written in a page stays text.
         md.parser.blockprocessors.deregister("footnote")
         md.parser.blockprocessors.deregister("abbr")
         md.preprocessors.register(SharedReferencesPreprocessor(

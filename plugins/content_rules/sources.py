@@ -1,6 +1,6 @@
-"""Checks on the Markdown sources, before Pelican reads them: what is in content/, how each
-file is encoded, and what its metadata says (CONTENT_SCHEMA in pelicanconf.py). Each check
-yields problems; content_rules reports them. (The shared files' grammar: shared_files.py.)
+"""Checks on the Markdown sources before Pelican reads them: what is in content/, each file's
+encoding and characters, and its metadata (CONTENT_SCHEMA in pelicanconf.py). Each yields
+problems, which content_rules reports.
 """
 
 import datetime
@@ -11,23 +11,19 @@ import stat
 import unicodedata
 from pathlib import Path
 
-# Python-Markdown's meta extension: "Key: value" lines, indented continuation lines, up to
-# the first line that is neither.
+# Python-Markdown's meta extension: "Key: value" lines and indented continuations, up to any other.
 META_LINE = re.compile(r"^[ ]{0,3}([A-Za-z0-9_-]+):\s*(.*)$")
 META_MORE = re.compile(r"^[ ]{4,}(.*)$")
 FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 IMAGE_WITHOUT_ALT = re.compile(r"!\[\s*\]\(\s*([^)\s]*)")
-# Characters that hide or reorder text, by Unicode category: controls (not tab or line ends),
-# format characters (bidirectional overrides, which can turn "25 mg" into "gm 52", zero-width
-# and tag characters), line and paragraph separators, private-use and unassigned code points.
+# Characters that hide or reorder text: controls, format characters (bidirectional overrides,
+# which can turn "25 mg" into "gm 52", zero-width and tag characters), line and paragraph
+# separators, private-use and unassigned code points. INVISIBLE is a quick filter for candidates.
 HIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Co", "Cn", "Cs"}
-INVISIBLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\xac\xae-\u02ff]")  # a quick filter: candidates only
+INVISIBLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\xac\xae-\u02ff]")
 DATE_FIELDS = ("date", "modified", "reviewed", "next_review")
-# Lines git writes into a file when a merge stops on a conflict.
-CONFLICT_MARKER = re.compile(r"^(<{7}|>{7}|\|{7})(?: |$)")
-# A file name an editor can type and every tool shows on one line.
-FILE_NAME = re.compile(r"[a-z0-9][a-z0-9-]*\.md")
-# The first year a date on this site can have.
+CONFLICT_MARKER = re.compile(r"^(<{7}|>{7}|\|{7})(?: |$)")  # what git leaves when a merge stops
+FILE_NAME = re.compile(r"[a-z0-9][a-z0-9-]*\.md")  # one an editor can type and every tool shows
 FIRST_YEAR = 2000
 
 
@@ -46,7 +42,7 @@ def read_text(path):
 
 
 def hidden_characters(text):
-    """The characters in `text` that hide or reorder text (HIDDEN_CATEGORIES), in order."""
+    """The characters in `text` that hide or reorder text, in order (for a page's entities too)."""
     return [c for c in dict.fromkeys(INVISIBLE.findall(text)) if unicodedata.category(c) in HIDDEN_CATEGORIES
             and c not in "\t\n\r"]
 
@@ -56,6 +52,7 @@ def character_name(character):
 
 
 def invisible_characters(text):
+    """One problem per hidden character, by line: for a source file."""
     for number, line in enumerate(text.split("\n"), 1):
         for character in hidden_characters(line.rstrip("\r")):
             yield f"line {number}: invisible character {character_name(character)} can hide or reorder text; delete it"

@@ -1,8 +1,6 @@
-"""Minify the theme's stylesheets in the built site (rcssmin): the source keeps its comments
-for maintainers, and readers download about a quarter less.
-
-Ours because the maintained Pelican route (pelican-webassets) brings a whole asset pipeline
-for one file; this is the one call.
+"""Minify the theme's stylesheets in the built site (rcssmin): the source keeps its comments, and
+readers download about a quarter less. Ours because pelican-webassets is a whole asset pipeline
+for one file.
 """
 
 from pathlib import Path
