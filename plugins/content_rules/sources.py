@@ -184,14 +184,9 @@ def source_problems(path, kind, settings, today):
             yield f"line {number}: a merge-conflict marker ('{line[:7]}'): resolve the conflict and delete the markers"
     pairs, body = parse_metadata(text)
     yield from metadata_problems(pairs, kind, settings, today)
-    marker = settings["FOOTNOTE_PLACE_MARKER"]
-    after_marker = False
-    for _, line in outside_code(body):
-        if after_marker and line.strip():
-            yield f"text after '{marker}' would never be shown: move it above the References heading"
-            break
-        if line.strip() == marker:
-            after_marker = True
+    marker, lines = settings["FOOTNOTE_PLACE_MARKER"], [line.strip() for _, line in outside_code(body)]
+    if marker in lines and any(lines[lines.index(marker) + 1:]):
+        yield f"text after '{marker}' would never be shown: move it above the References heading"
     for image in IMAGE_WITHOUT_ALT.findall(text):  # Pelican itself only warns, mid-read
         yield f"image '{image}' has no alt text: describe it, e.g. ![Bar chart of ...]({image})"
 
@@ -200,6 +195,7 @@ def tree_problems(settings):
     """(path, problem) for what in content/ Pelican would skip or follow silently."""
     root = Path(settings["PATH"])
     content_folders = [root / folder for folder in (*settings["ARTICLE_PATHS"], *settings["PAGE_PATHS"])]
+    folders = f"{', '.join(str(f.relative_to(root)) for f in content_folders)}/"
     shared_files = {Path(root, settings[key]).resolve() for key in ("REFERENCES_FILE", "ABBREVIATIONS_FILE")}
     problems = []
     for folder, subfolders, files in os.walk(root, onerror=lambda e: problems.append((e.filename, "cannot be read"))):
@@ -215,13 +211,11 @@ def tree_problems(settings):
             elif stat.S_ISREG(mode) and path.resolve() not in shared_files:
                 in_content = any(folder_path in path.parents for folder_path in content_folders)
                 if in_content and path.suffix != ".md":
-                    problems.append((path, "is not a Markdown (.md) file: only .md files belong in "
-                                           f"{', '.join(str(f.relative_to(root)) for f in content_folders)}/"))
+                    problems.append((path, f"is not a Markdown (.md) file: only .md files belong in {folders}"))
                 elif not in_content and path.suffix == ".md":
                     problems.append((path, "is not in articles/ or pages/, so it would not be published"))
                 elif not in_content:
-                    problems.append((path, "is not used by the build: content/ holds pages (.md) in "
-                                           f"{', '.join(str(f.relative_to(root)) for f in content_folders)}/, "
+                    problems.append((path, f"is not used by the build: content/ holds pages (.md) in {folders}, "
                                            "and the shared references and abbreviations"))
                 elif not FILE_NAME.fullmatch(name):
                     problems.append((path, "has a file name other than lower-case letters, digits and hyphens, "
