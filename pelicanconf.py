@@ -147,14 +147,10 @@ except (TypeError, ValueError):
 
 # What each kind of file's metadata must and may say (content_rules enforces it; README lists it).
 CONTENT_SCHEMA = {
-    "article": {
-        "required": ("title", "date", "modified", "reviewed", "next_review", "slug", "summary"),
-        "optional": ("menu_label",),
-    },
-    "page": {
-        "required": ("title", "date", "slug", "summary", "menu_order"),
-        "optional": ("modified", "reviewed", "next_review", "menu_label", "status", "save_as"),
-    },
+    "article": {"required": ("title", "date", "modified", "reviewed", "next_review", "slug", "summary"),
+                "optional": ("menu_label",)},
+    "page": {"required": ("title", "date", "slug", "summary", "menu_order"),
+             "optional": ("modified", "reviewed", "next_review", "menu_label", "status", "save_as")},
 }
 # {key: (regular expression for the whole value, the rule as told to an editor)}.
 METADATA_FORMATS = {

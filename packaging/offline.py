@@ -1,11 +1,7 @@
-"""`make offline`: `python packaging/offline.py DIST [CONTENT]`.
-
-Pelican builds the offline edition (offlineconf.py; the editions plugin writes the print edition,
-the EPUB and README.txt) into a private folder, and this writes into DIST, each file beside its
-name, then renamed over it: <SITE_SLUG>-offline.zip (one folder: the site but the EPUB, with
-SHA256SUMS; reproducible: entries sorted, dated from the last commit or SOURCE_DATE_EPOCH, fixed
-permissions), and the print edition and the EPUB beside it. Ours because no maintained Pelican
-plugin packages a site for file:// use.
+"""`make offline`: `python packaging/offline.py DIST [CONTENT]`. Pelican builds the offline
+edition (offlineconf.py) into a private folder; this zips it, with SHA256SUMS, reproducibly, and
+writes the zip, the print edition and the EPUB into DIST, each beside its name, then renamed.
+Ours because no maintained Pelican plugin packages a site for file:// use.
 """
 
 import datetime
@@ -57,7 +53,8 @@ def dist_problem(dist, content):
 
 
 def bundle(site, built):
-    """The zip's bytes: every file of the site but the EPUB (a book of its own), with SHA256SUMS."""
+    """The zip's bytes: one folder holding the site but the EPUB (a book of its own), and
+    SHA256SUMS; entries sorted, dated `built`, with fixed permissions."""
     files = {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
     del files[EPUB_SAVE_AS]
     sums = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items()))
