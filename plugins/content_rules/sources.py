@@ -25,6 +25,8 @@ DATE_FIELDS = ("date", "modified", "reviewed", "next_review")
 CONFLICT_MARKER = re.compile(r"^(<{7}|>{7}|\|{7})(?: |$)")  # what git leaves when a merge stops
 FILE_NAME = re.compile(r"[a-z0-9][a-z0-9-]*\.md")  # one an editor can type and every tool shows
 FIRST_YEAR = 2000
+DRAFT = ("is marked 'Status: draft', and Pelican would still publish it (at drafts/); "
+         "keep unfinished pages out of content/ until they are ready")
 
 
 def read_text(path):
@@ -102,7 +104,7 @@ def parse_metadata(text):
 
 
 def metadata_problems(pairs, kind, settings, today):
-    """The metadata against CONTENT_SCHEMA and METADATA_FORMATS; also sets the review state."""
+    """The metadata against CONTENT_SCHEMA and METADATA_FORMATS."""
     schema = settings["CONTENT_SCHEMA"][kind]
     formats = settings["METADATA_FORMATS"]
     known = (*schema["required"], *schema["optional"])
@@ -114,8 +116,7 @@ def metadata_problems(pairs, kind, settings, today):
             hint = difflib.get_close_matches(key, known, n=1)
             meant.update(hint)
             if key == "status" and value.lower() == "draft":
-                yield ("is marked 'Status: draft', and Pelican would still publish it (at drafts/); "
-                       "keep unfinished pages out of content/ until they are ready")
+                yield DRAFT
             elif hint:
                 yield f"unknown metadata key '{label}': did you mean '{hint[0].capitalize()}'?"
             else:
@@ -130,8 +131,7 @@ def metadata_problems(pairs, kind, settings, today):
     for key, value in metadata.items():
         pattern, told = formats.get(key, (None, None))
         if key == "status" and value.lower() == "draft":
-            yield ("is marked 'Status: draft', and Pelican would still publish it (at drafts/); "
-                   "keep unfinished pages out of content/ until they are ready")
+            yield DRAFT
         elif pattern and value and not re.fullmatch(pattern, value):
             shown_value = value if len(value) <= 40 else value[:40] + "..."
             yield f"'{key.capitalize()}: {shown_value}' must be {told}"
