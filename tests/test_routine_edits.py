@@ -8,12 +8,12 @@ import shutil
 
 import pytest
 from checks import footnote_problems, heading_problems, link_problems, metadata_problems
-from conftest import ARTICLE_SOURCE, ROOT, build_site, parse
+from conftest import FIRST_ARTICLE_SOURCE, ROOT, build_site, parse
 
 from pelicanconf import long_date
 from plugins.content_rules.sources import parse_metadata
 
-ARTICLE = ARTICLE_SOURCE
+ARTICLE = FIRST_ARTICLE_SOURCE
 
 
 @pytest.fixture(scope="module")
