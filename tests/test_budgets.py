@@ -57,10 +57,10 @@ def test_page_declares_its_icon_so_browsers_do_not_fetch_a_missing_favicon(built
     assert declares_inline_icon(built.pages[path])
 
 
-def test_icon_check_catches_a_page_without_one(pages):
-    broken = parse(str(pages["index.html"]))
-    broken.find("link", rel="icon").decompose()
-    assert not declares_inline_icon(broken)
+def test_icon_check_catches_a_page_without_one_and_a_fetched_icon():
+    assert declares_inline_icon(parse('<link rel="icon" href="data:,">'))
+    assert not declares_inline_icon(parse('<link rel="stylesheet" href="site.css">'))
+    assert not declares_inline_icon(parse('<link rel="icon" href="favicon.ico">'))
 
 
 def test_no_javascript_or_font_files_are_shipped(built):

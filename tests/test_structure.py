@@ -68,11 +68,13 @@ def checklist_problems(soup):
     return []
 
 
-def test_questions_page_carries_the_safety_notes_too(pages):
-    questions = pages["questions.html"]
-    assert questions.select_one(".review-dates") is not None
-    assert len(questions.select("aside.callout")) == 2
-    assert checklist_problems(questions) == []
+def test_every_checklist_page_carries_the_safety_notes_too(pages):
+    checklists = {path: soup for path, soup in pages.items() if soup.select_one(".checklist")}
+    assert checklists, "no page has the questions checklist"
+    for path, soup in checklists.items():
+        assert soup.select_one(".review-dates") is not None, path
+        assert len(soup.select("aside.callout")) == 2, path
+        assert checklist_problems(soup) == [], path
 
 
 def test_every_page_has_landmarks_and_a_skip_link_first(pages):
