@@ -48,8 +48,7 @@ NEW_TERM = ("Benzodiazepine", "A medicine for anxiety or sleep. Taken with ketam
 
 # The modules whose promises are about the content, and the fixtures a test of theirs may
 # take to be run again here: any other fixture (a browser, a temp folder) means it is not
-# a check of the build. Checker self-tests ("catches", and the citation rule's, which run it on
-# mutated copies of the article) are not promises about the content.
+# a check of the build. Checker self-tests ("catches") run on their own small inputs.
 CONTENT_MODULES = (test_structure, test_links, test_citations, test_medical_safety, test_reading_level,
                    test_publishing, test_privacy)
 BUILD_FIXTURES = {"content", "site", "pages", "articles", "article", "published_site", "published_pages"}
@@ -169,8 +168,7 @@ def content_checks():
     """(test id, test function, its parameters) of each test of CONTENT_MODULES that reads only the build."""
     for module in CONTENT_MODULES:
         for name, function in vars(module).items():
-            if not name.startswith("test_") or "catches" in name or name.startswith("test_citation_rule_") \
-                    or not inspect.isfunction(function):
+            if not name.startswith("test_") or "catches" in name or not inspect.isfunction(function):
                 continue
             for case in parameter_sets(function):
                 fixtures = set(inspect.signature(function).parameters) - set(case)
