@@ -38,9 +38,9 @@ def content_pages(content=ROOT / "content"):
 def content_articles(content=ROOT / "content"):
     """(source relative to content/, HTML file) of every article, newest first, as the home page
     lists them (two of one date in no promised order)."""
-    articles = sorted(content.glob("articles/*.md"))
-    dated = sorted(((source_metadata(s)["date"], s) for s in articles), key=lambda pair: pair[0], reverse=True)
-    return [(s.relative_to(content).as_posix(), page_file(source_metadata(s))) for _, s in dated]
+    articles = [(source, source_metadata(source)) for source in sorted(content.glob("articles/*.md"))]
+    articles.sort(key=lambda article: article[1]["date"], reverse=True)
+    return [(source.relative_to(content).as_posix(), page_file(metadata)) for source, metadata in articles]
 
 
 def home_page_articles(index):
@@ -58,6 +58,8 @@ def article_markers(source=ROOT / "content" / FIRST_ARTICLE_SOURCE):
     """(its first citation mark, its Title line): edits that tests can make whatever the words are today."""
     text = Path(source).read_text("utf-8")
     return re.search(r"\[\^[^\]]+\]", text)[0], re.search(r"^Title: .*$", text, re.M)[0]
+
+
 # A GitHub Pages project site: served under a sub-path, the classic source of broken links.
 EXAMPLE_SITEURL = "https://example.github.io/ketamine-guide"
 # The published site under test is a fresh build for EXAMPLE_SITEURL, unless PUBLISHED_OUTPUT
@@ -144,12 +146,6 @@ def content():
 def articles(pages):
     """{path: parsed HTML} of every article, in the order the built home page lists them."""
     return {path: pages[path] for path in home_page_articles(pages["index.html"])}
-
-
-@pytest.fixture(scope="session")
-def article(articles):
-    """The first article the home page lists."""
-    return next(iter(articles.values()))
 
 
 @pytest.fixture(scope="session")
