@@ -1,30 +1,19 @@
-"""Content rules Pelican does not enforce itself, checked while the site builds so an
-editor sees them in `make html`, not only in `make test`.
+"""Content rules Pelican does not enforce itself, checked in every build, so `make html` tells
+an editor: one line a problem, "error: content/x.md:42: problem" (the line wherever it can be
+found), and the build stops before anything is written. It stops with SystemExit, not a logged
+error, since Pelican prints a traceback after any fatal log message; any warning Pelican logs
+becomes such a line too.
 
-Problems are reported one line each, "error: content/file.md: problem", and the build stops
-with exit status 1 before anything is written. It stops with SystemExit rather than a logged
-error, because Pelican prints a Python traceback after any fatal log message, and the one
-line an editor needs gets lost in it. Any warning Pelican itself logs is turned into such a
-line too, so a build never ends in a traceback.
-
-- At start-up: the shared references and abbreviations (shared_files.py), which it then hands
-  to the Markdown extension that pulls them into every page (shared_references.py).
-- Before Pelican reads the files: what is in content/ (no symlinks, nothing unreadable or
-  unpublished), each file's encoding and characters, its metadata against CONTENT_SCHEMA
-  (pelicanconf.py; sources.py).
+- At start-up: the shared references and abbreviations (shared_files.py), handed to the
+  Markdown extension that pulls them into every page (shared_references.py).
+- Before Pelican reads the files: what is in content/, each file's encoding and characters, and
+  its metadata against CONTENT_SCHEMA (pelicanconf.py; sources.py).
 - As each page is rendered: the HTML and URL policy (html_policy.py), links to files and
-  sections that exist inside content/, no skipped heading levels, tables that rendered,
-  every citation found in the shared references, no reference or abbreviation defined in
-  the page, wherever it is (Markdown reads none from a page, so each is left as text), and
-  every fact citing its source.
+  sections that exist, heading levels, tables that rendered, citations found in the shared
+  references and no definition written in the page, and every fact citing its source.
+- Once all pages are read: links into other pages' sections, and no two files at one address.
 
-A problem found in the rendered page names the Markdown line it comes from where the page's
-words or the link can be found there: "error: content/articles/x.md:42: ...".
-- Once all pages are read: no two files with the same output address.
-
-Review dates are enforced here too: a page past its Next_review gets `review_overdue`, which
-the theme shows, and the build prints one "notice:" line for it (not an error: the page is
-still worth reading, and says it is due).
+A page past its Next_review gets `review_overdue`, which the theme shows, and one "notice:" line.
 """
 
 import datetime
@@ -336,14 +325,16 @@ def check_entities(root):
 
 
 def cites(element):
-    return bool(element.xpath(".//a[@class='footnote-ref']"))
+    """Has a citation mark, or a citation the build does not know (reported as that: one problem)."""
+    return bool(element.xpath(".//a[@class='footnote-ref']")) or bool(UNRESOLVED_CITATION.search(
+        "".join(element.itertext())))
 
 
 def introduced_list(block):
     """The list a paragraph introduces ("...:" just before a list), or None."""
     following = block.getnext()
-    if block.tag == "p" and following is not None and following.tag in ("ul", "ol") \
-            and "".join(block.xpath(".//text()[not(ancestor::sup)]")).rstrip().endswith(":"):
+    text = UNRESOLVED_CITATION.sub("", "".join(block.xpath(".//text()[not(ancestor::sup)]")))
+    if block.tag == "p" and following is not None and following.tag in ("ul", "ol") and text.rstrip().endswith(":"):
         return following
     return None
 

@@ -49,6 +49,9 @@ def test_advice_needs_no_citation_but_may_state_no_number():
     '<div class="admonition note"><p class="admonition-title">Note</p><p>Cited.' + MARK + "</p></div>",
     f"<ul><li><p>Cited.{MARK}</p></li></ul>",  # a block of blocks: its inner blocks are what is checked
     "<p> </p>",
+    # A citation the build does not know is reported as that, once: not as facts without a source.
+    "<p>Cites a source the build does not know.[^nosuchsource]</p>",
+    "<p>Side effects include:[^nosuchsource]</p><ul><li>feeling sick</li></ul>",
 ])
 def test_references_titles_containers_and_empty_blocks_are_not_facts(html):
     assert uncited(html) == []
