@@ -149,6 +149,12 @@ def articles(pages):
 
 
 @pytest.fixture(scope="session")
+def article(articles):
+    """The first article the home page lists."""
+    return next(iter(articles.values()))
+
+
+@pytest.fixture(scope="session")
 def site_url(site):
     """The local build served over HTTP on 127.0.0.1, as a reader's browser would load it."""
     with serve(site, "") as url:

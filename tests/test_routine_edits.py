@@ -51,7 +51,7 @@ NEW_TERM = ("Benzodiazepine", "A medicine for anxiety or sleep. Taken with ketam
 # a check of the build. Checker self-tests ("catches") run on their own small inputs.
 CONTENT_MODULES = (test_structure, test_links, test_citations, test_medical_safety, test_reading_level,
                    test_publishing, test_privacy)
-BUILD_FIXTURES = {"content", "site", "pages", "articles", "published_site", "published_pages"}
+BUILD_FIXTURES = {"content", "site", "pages", "articles", "article", "published_site", "published_pages"}
 
 
 def edit(path, change):
@@ -143,7 +143,8 @@ class EditedBuild:
 
     def fixtures(self):
         return {"content": self.content, "site": self.site, "pages": self.pages, "articles": self.articles,
-                "published_site": self.published_site, "published_pages": self.published_pages}
+                "article": next(iter(self.articles.values())), "published_site": self.published_site,
+                "published_pages": self.published_pages}
 
 
 @pytest.fixture(scope="module")
