@@ -4,7 +4,8 @@ skip to the content and always sees where the focus is."""
 
 import pytest
 from browser_checks import axe_violations, focus_style_problems, skip_link_problems
-from conftest import ARTICLE_PAGE, SITE_PAGES
+from conftest import FIRST_ARTICLE as ARTICLE_PAGE
+from conftest import SITE_PAGES
 
 WIDTHS = {"phone": 320, "desktop": 1280}
 SCHEMES = ["light", "dark"]
