@@ -33,7 +33,7 @@ from pelican.contents import Article, Page
 from pelican.readers import MarkdownReader
 
 from . import shared_references, sources
-from .html_policy import host_allowed, html_problems, parse, parse_with_errors  # noqa: F401 (host_allowed: tests)
+from .html_policy import html_problems, parse, parse_with_errors
 from .shared_files import read_shared_files
 
 INTRASITE = re.compile(r"^\{(?:filename|static)\}([^#?]*)(?:#(.*))?$")
@@ -43,8 +43,7 @@ PAGE_ABBREVIATION_DEFINITION = re.compile(r"\*\[([^\]]+)\]:")
 DEFINES_REFERENCE = ("defines the reference [^{}] itself: every source is written once, "
                      "in content/references.md")
 WORD_JOINER = "\u2060"
-# The theme's template files (TEMPLATE_EXTENSIONS, and the EPUB's): how a traceback frame is told
-# to be a template's rather than Python's.
+# The theme's template files (TEMPLATE_EXTENSIONS and the EPUB's): a traceback frame in one is a template's.
 TEMPLATE_FILES = (".html", ".txt", ".xml", ".xhtml", ".opf", ".css")
 
 problems = []  # "file:line: problem" lines, reported together
@@ -53,8 +52,7 @@ WORD = re.compile(r"\w+")
 # The blocks of a page's text that state facts, as an editor would call them.
 FACT_BLOCKS = {"p": "paragraph", "li": "list item", "td": "table cell", "dd": "definition"}
 ADVICE_CLASS = "advice"  # `{: .advice }`: advice, or what a page covers; no medical fact
-# (linking file, target file, fragment) for links into other pages, checked once every page
-# is read. Links within a page are checked at once, so no page's ids are kept in memory.
+# (linking file, target file, fragment) of each link into another page, checked once all are read.
 fragment_links = []
 content_parent = Path.cwd()  # paths are shown from here: "content/pages/x.md"
 
@@ -156,9 +154,8 @@ def use_bounded_reader(readers):
 
 
 class OneLineErrors(logging.Handler):
-    """While a build runs, any warning Pelican logs (a template error, a file it could not process)
-    stops it as one 'error:' line, before Pelican's own handler prints a traceback. Outside a build
-    (`pelican --listen`, whose 404s are warnings too) it lets every message through untouched."""
+    """While a build runs, any warning Pelican logs stops it as one 'error:' line, before Pelican
+    prints a traceback; outside one (`pelican --listen` logs 404s as warnings) it does nothing."""
 
     building = False
 
@@ -181,9 +178,8 @@ class OneLineErrors(logging.Handler):
 
 
 def template_place(error):
-    """'theme/templates/x.html:9' for an error in a template, or None: Pelican's message names no
-    template. A syntax error carries its place; in any other, Jinja's frames in the traceback
-    carry the template's file and line (the last one is where it failed)."""
+    """'theme/templates/x.html:9' for an error in a template (Pelican's message names none), or
+    None: a syntax error's own place, else the last template frame of its traceback."""
     if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
         place = (error.filename, error.lineno)
     else:
@@ -294,8 +290,7 @@ def check_tables(root):
 
 
 def check_citations(root):
-    """Citations not in the shared references, and definitions written in the page: Markdown
-    reads none from a page (shared_references), so each is left as text here, wherever it is."""
+    """Citations not in the shared references, and definitions written in the page (left as text)."""
     for sup in root.iter("sup"):  # "[^label]: ..." whose label is shared: a citation mark, then ':'
         link = sup.find("a")
         if link is not None and link.get("class") == "footnote-ref" and (sup.tail or "").startswith(":"):
@@ -315,9 +310,8 @@ def check_citations(root):
 
 
 def check_entities(root):
-    # An entity (&#x202E;) puts in the page, or in an attribute such as a link's title, what the
-    # source check cannot see. The word joiner is ours: it keeps each citation mark on its
-    # sentence's line (shared_references).
+    # An entity (&#x202E;), in text or an attribute, writes what the source check cannot see.
+    # The word joiner is ours (shared_references' CitationMarkJoiner).
     values = [*root.itertext(), *(value for element in root.iter() for value in element.attrib.values())]
     for character in sources.hidden_characters(" ".join(values)):
         if character != WORD_JOINER:
