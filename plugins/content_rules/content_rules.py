@@ -107,7 +107,7 @@ def in_order(line):
 
 def stop_if_problems():
     if problems:
-        found = sorted(set(problems), key=in_order)
+        found = sorted(sorted(set(problems)), key=in_order)  # ties in text order, whatever the hash seed
         problems.clear()
         raise SystemExit("\n".join(f"error: {line}" for line in found)
                          + f"\nThe build stopped: {len(found)} content problem(s). Nothing was written.")
