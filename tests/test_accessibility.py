@@ -6,6 +6,8 @@ import pytest
 from browser_checks import axe_violations, focus_style_problems, skip_link_problems
 from conftest import ARTICLE_PAGE, SITE_PAGES
 
+pytestmark = pytest.mark.browser
+
 WIDTHS = {"phone": 320, "desktop": 1280}
 SCHEMES = ["light", "dark"]
 
@@ -26,6 +28,7 @@ def open_page(browser, site_url):
         context.close()
 
 
+@pytest.mark.node  # axe-core
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("device", WIDTHS)
 @pytest.mark.parametrize("path", SITE_PAGES)
@@ -46,6 +49,7 @@ def test_every_link_shows_a_visible_focus_style(open_page, path, scheme):
 
 # The checks catch the faults they are for.
 
+@pytest.mark.node
 def test_axe_catches_low_contrast_text(open_page):
     page = open_page(ARTICLE_PAGE)
     page.evaluate("document.querySelector('main p').style.color = '#c8c8c8'")

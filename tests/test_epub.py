@@ -57,10 +57,12 @@ def epubcheck_messages(path):
             if m["severity"] in ("FATAL", "ERROR", "WARNING")]
 
 
+@pytest.mark.java
 def test_epubcheck_finds_no_error_or_warning(epub):
     assert epubcheck_messages(epub) == []
 
 
+@pytest.mark.java
 def test_epubcheck_catches_a_broken_book(epub, tmp_path):
     broken = tmp_path / "broken.epub"
     with zipfile.ZipFile(epub) as source, zipfile.ZipFile(broken, "w") as target:
@@ -152,6 +154,8 @@ def test_link_check_catches_a_link_to_a_missing_document_and_id(book):
     assert len(book_link_problems(docs)) == 2
 
 
+@pytest.mark.browser
+@pytest.mark.node
 def test_every_content_document_has_no_wcag_violations(browser, book):
     found = {}
     for name in documents(book):
@@ -176,10 +180,14 @@ def ace_violations(epub, reports):
             for document in report["assertions"] for finding in document["assertions"]]
 
 
+@pytest.mark.browser
+@pytest.mark.node
 def test_ace_finds_nothing(epub, tmp_path):
     assert ace_violations(epub, tmp_path) == []
 
 
+@pytest.mark.browser
+@pytest.mark.node
 def test_ace_catches_an_epub_type_without_its_role(epub, tmp_path):
     broken = tmp_path / "broken.epub"
     with zipfile.ZipFile(epub) as source, zipfile.ZipFile(broken, "w") as target:

@@ -5,6 +5,9 @@ import pytest
 from checks import vnu_errors
 from conftest import SITE_PAGES
 
+# The Nu Html Checker: a jar from npm (node_modules), run by Java.
+pytestmark = [pytest.mark.java, pytest.mark.node]
+
 
 @pytest.fixture(scope="module")
 def validator_errors(site, published_site):

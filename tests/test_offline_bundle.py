@@ -112,11 +112,15 @@ def test_every_link_is_relative_and_names_a_file_in_the_bundle(bundle, bundle_pa
     assert found == {}
 
 
+@pytest.mark.java
+@pytest.mark.node
 def test_every_bundle_page_and_the_print_edition_are_valid_html(bundle, bundle_pages):
     errors = vnu_errors([bundle / path for path in bundle_pages])
     assert errors == {Path(path).name: [] for path in bundle_pages}
 
 
+@pytest.mark.browser
+@pytest.mark.node
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", [320, 1280])
 def test_print_edition_has_no_wcag_violations_and_no_sideways_scroll(browser, dist, width, scheme):
@@ -154,6 +158,7 @@ def test_link_check_catches_absolute_and_folder_links(bundle, bundle_pages):
 
 # In a real browser, from disk.
 
+@pytest.mark.browser
 def test_whole_site_opens_from_disk_with_the_stylesheet_and_no_network(recorded_page, bundle):
     reached, problems = click_through(recorded_page, (bundle / "index.html").as_uri())
     assert problems == []
@@ -166,6 +171,7 @@ WEB_LINK_MARKS = """[...document.querySelectorAll('main a[href^="https:"]')]
     .map(a => getComputedStyle(a, '::after').content)"""
 
 
+@pytest.mark.browser
 def test_web_links_are_marked_visibly_as_needing_internet(recorded_page, bundle, bundle_pages):
     assert "needs internet" in bundle_pages["index.html"].find("footer").get_text()
     recorded_page.goto((bundle / "ketamine-therapy-for-chronic-pain.html").as_uri())
@@ -173,12 +179,14 @@ def test_web_links_are_marked_visibly_as_needing_internet(recorded_page, bundle,
     assert marks and set(marks) == {'" (needs internet)"'}
 
 
+@pytest.mark.browser
 def test_mark_check_catches_a_page_without_the_offline_marking(recorded_page, bundle):
     recorded_page.goto((bundle / "ketamine-therapy-for-chronic-pain.html").as_uri())
     recorded_page.evaluate("document.body.classList.remove('offline')")
     assert '" (needs internet)"' not in recorded_page.evaluate(WEB_LINK_MARKS)
 
 
+@pytest.mark.browser
 def test_print_edition_loads_with_no_request_but_itself_and_holds_what_the_home_page_lists(
         recorded_page, dist, bundle_pages):
     recorded_page.goto((dist / PRINT_NAME).as_uri())
@@ -191,6 +199,7 @@ def test_print_edition_loads_with_no_request_but_itself_and_holds_what_the_home_
     assert html.select("section#ketamine-therapy-for-chronic-pain div.footnote li")
 
 
+@pytest.mark.browser
 def test_browser_check_catches_a_web_stylesheet_and_a_folder_link(recorded_page, bundle, tmp_path):
     copy = shutil.copytree(bundle, tmp_path / "bundle")
     about = copy / "about.html"
@@ -236,6 +245,7 @@ def test_print_edition_citation_marks_read_right_and_are_numbered_once_across_th
 MARK_BRACKETS = "getComputedStyle(document.querySelector('a.footnote-ref'), '::before').content"
 
 
+@pytest.mark.browser
 def test_print_edition_marks_are_bracketed_once_and_dated_as_the_readme(recorded_page, dist, bundle):
     recorded_page.goto((dist / PRINT_NAME).as_uri())
     assert recorded_page.evaluate(MARK_BRACKETS) == "none", "the stylesheet adds brackets to '[1]'"

@@ -8,9 +8,13 @@ import subprocess
 import sys
 
 import prerequisites
+import pytest
 from conftest import ROOT
 
 
+@pytest.mark.browser
+@pytest.mark.java
+@pytest.mark.node
 def test_everything_the_suite_needs_is_here():
     assert prerequisites.missing() == []
 

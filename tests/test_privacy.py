@@ -63,6 +63,7 @@ def test_no_page_has_scripts_or_inline_styles(pages):
     assert problems_by_page(pages, inline_code_problems) == {}
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("path", SITE_PAGES)
 def test_loading_a_page_stays_on_the_site_and_stores_nothing(context, recorded_page, site_url, path):
     errors = []
@@ -93,6 +94,7 @@ def test_inline_code_check_catches_script_style_and_style_attribute(pages):
     assert len(inline_code_problems(broken)) == 3
 
 
+@pytest.mark.browser
 def test_privacy_check_catches_a_tracker(context, recorded_page, site, tmp_path):
     copy = shutil.copytree(site, tmp_path / "site")
     index = copy / "index.html"
