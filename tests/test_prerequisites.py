@@ -4,6 +4,7 @@ missing or old tool saying how to install it; README says what the project is, t
 the two commands; a build installs only what it needs."""
 
 import re
+import shutil
 import subprocess
 import sys
 
@@ -27,6 +28,23 @@ def test_missing_tools_stop_the_run_with_how_to_install_them():
     lines = result.stderr.splitlines()
     assert any("Java not found" in line and "apt-get install" in line for line in lines), lines
     assert any("Node.js not found" in line for line in lines), lines
+
+
+def test_make_test_stops_on_a_missing_tool_before_it_installs_anything(tmp_path):
+    # A checkout with no .venv or node_modules yet, on a machine whose PATH has Python but no
+    # Java or Node.js.
+    shutil.copy(ROOT / "Makefile", tmp_path)
+    shutil.copytree(ROOT / "checkers", tmp_path / "checkers")
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    (tools / "python3").symlink_to(sys.executable)
+    result = subprocess.run(["make", "--no-print-directory", "test"], cwd=tmp_path, capture_output=True, text=True,
+                            env={"PATH": str(tools), "CHROMIUM_PATH": "/nope"}, executable=shutil.which("make"))
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert [line.split(":")[1] for line in errors if "Chromium" not in line] == [" Java not found",
+                                                                              " Node.js not found"]
+    assert not (tmp_path / ".venv").exists() and not (tmp_path / "node_modules").exists()
 
 
 def test_a_missing_chromium_is_reported(monkeypatch):

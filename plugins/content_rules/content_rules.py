@@ -1,26 +1,19 @@
-"""Content rules Pelican does not enforce itself, checked while the site builds so an
-editor sees them in `make html`, not only in `make test`.
+"""Content rules Pelican does not enforce itself, checked in every build, so `make html` tells
+an editor: one line a problem, "error: content/x.md:42: problem" (the line wherever it can be
+found), and the build stops before anything is written. It stops with SystemExit, not a logged
+error, since Pelican prints a traceback after any fatal log message; any warning Pelican logs
+becomes such a line too.
 
-Problems are reported one line each, "error: content/file.md: problem", and the build stops
-with exit status 1 before anything is written. It stops with SystemExit rather than a logged
-error, because Pelican prints a Python traceback after any fatal log message, and the one
-line an editor needs gets lost in it. Any warning Pelican itself logs is turned into such a
-line too, so a build never ends in a traceback.
-
-- At start-up: the shared references and abbreviations (shared_files.py), which it then hands
-  to the Markdown extension that pulls them into every page (shared_references.py).
-- Before Pelican reads the files: what is in content/ (no symlinks, nothing unreadable or
-  unpublished), each file's encoding and characters, its metadata against CONTENT_SCHEMA
-  (pelicanconf.py; sources.py).
+- At start-up: the shared references and abbreviations (shared_files.py), handed to the
+  Markdown extension that pulls them into every page (shared_references.py).
+- Before Pelican reads the files: what is in content/, each file's encoding and characters, and
+  its metadata against CONTENT_SCHEMA (pelicanconf.py; sources.py).
 - As each page is rendered: the HTML and URL policy (html_policy.py), links to files and
-  sections that exist inside content/, no skipped heading levels, tables that rendered,
-  every citation found in the shared references, and no reference or abbreviation defined in
-  the page, wherever it is (Markdown reads none from a page, so each is left as text).
-- Once all pages are read: no two files with the same output address.
+  sections that exist, heading levels, tables that rendered, citations found in the shared
+  references and no definition written in the page, and every fact citing its source.
+- Once all pages are read: links into other pages' sections, and no two files at one address.
 
-Review dates are enforced here too: a page past its Next_review gets `review_overdue`, which
-the theme shows, and the build prints one "notice:" line for it (not an error: the page is
-still worth reading, and says it is due).
+A page past its Next_review gets `review_overdue`, which the theme shows, and one "notice:" line.
 """
 
 import datetime
@@ -54,7 +47,12 @@ WORD_JOINER = "\u2060"
 # to be a template's rather than Python's.
 TEMPLATE_FILES = (".html", ".txt", ".xml", ".xhtml", ".opf", ".css")
 
-problems = []  # "file: problem" lines, reported together
+problems = []  # "file:line: problem" lines, reported together
+LINE_PREFIX = re.compile(r"line (\d+): ")  # how sources.py and shared_files.py give a line
+WORD = re.compile(r"\w+")
+# The blocks of a page's text that state facts, as an editor would call them.
+FACT_BLOCKS = {"p": "paragraph", "li": "list item", "td": "table cell", "dd": "definition"}
+ADVICE_CLASS = "advice"  # `{: .advice }`: advice, or what a page covers; no medical fact
 # (linking file, target file, fragment) for links into other pages, checked once every page
 # is read. Links within a page are checked at once, so no page's ids are kept in memory.
 fragment_links = []
@@ -70,13 +68,47 @@ def shown(path):
     return one_line(os.path.relpath(path, content_parent))
 
 
-def report(path, problem):
-    problems.append(f"{shown(path)}: {one_line(problem)}")
+def source_line(path, needle):
+    """The line of a page's source (after its metadata) where `needle` first appears: as written
+    (a piece of Markdown), else as the page's words (its first six, in order, across lines).
+    None where it cannot be found."""
+    try:
+        text = Path(path).read_text("utf-8").removeprefix("\ufeff")
+    except (OSError, UnicodeError):
+        return None
+    lines = text.split("\n")
+    start = len(lines) - len(sources.parse_metadata(text)[1])
+    for number, line in enumerate(lines[start:], start + 1):
+        if needle in line:
+            return number
+    words = WORD.findall(needle)[:6]
+    tokens = [(number, word) for number, line in enumerate(lines[start:], start + 1) for word in WORD.findall(line)]
+    for index in range(len(tokens) - len(words) + 1) if words else ():
+        if [word for _, word in tokens[index:index + len(words)]] == words:
+            return tokens[index][0]
+    return None
+
+
+def report(path, problem, needle=None):
+    """Add a problem of a file; `needle` finds its line (source_line)."""
+    problem = one_line(problem)
+    if numbered := LINE_PREFIX.match(problem):
+        line, problem = numbered[1], problem[numbered.end():]
+    else:
+        line = needle and source_line(path, needle)
+    problems.append(f"{shown(path)}{f':{line}' if line else ''}: {problem}")
+
+
+def in_order(line):
+    """Problems by file, then line."""
+    place = line.split(": ", 1)[0]
+    name, _, number = place.rpartition(":")
+    return (name, int(number)) if number.isdigit() else (place, 0)
 
 
 def stop_if_problems():
     if problems:
-        found = sorted(set(problems))
+        found = sorted(set(problems), key=in_order)
         problems.clear()
         raise SystemExit("\n".join(f"error: {line}" for line in found)
                          + f"\nThe build stopped: {len(found)} content problem(s). Nothing was written.")
@@ -215,7 +247,7 @@ def same_page_links(root):
     for tag in root.iter("a"):
         target = (tag.get("href") or "").strip()
         if target.startswith("#") and target[1:] not in own_ids:
-            yield f"link to '{target}': this page has no section with that id"
+            yield f"({target})", f"link to '{target}': this page has no section with that id"
 
 
 def intrasite_links(root):
@@ -232,9 +264,9 @@ def check_intrasite_links(content, links):
         base = content_root if path.startswith("/") else source_dir
         linked = os.path.normpath(os.path.join(base, path.lstrip("/")))
         if os.path.commonpath([content_root, os.path.abspath(linked)]) != content_root:
-            yield f"link to '{path}' points outside content/"
+            yield path, f"link to '{path}' points outside content/"
         elif not os.path.isfile(linked):
-            yield f"link to '{path}': there is no such file"
+            yield path, f"link to '{path}': there is no such file"
         elif fragment:
             fragment_links.append((content.source_path, linked, fragment))
 
@@ -245,9 +277,10 @@ def check_headings(root):
         level = int(heading.tag[1])
         text = " ".join("".join(heading.itertext()).split())
         if level == 1:
-            yield f"heading '{text}' is level 1; the title is the page's only h1, so start sections at '##'"
+            yield f"# {text}", (f"heading '{text}' is level 1; the title is the page's only h1, "
+                                "so start sections at '##'")
         elif level > previous + 1:
-            yield f"heading '{text}' (level {level}) skips a level after level {previous}"
+            yield f"# {text}", f"heading '{text}' (level {level}) skips a level after level {previous}"
         previous = level
 
 
@@ -255,8 +288,8 @@ def check_tables(root):
     for paragraph in root.iter("p"):
         text = " ".join("".join(paragraph.itertext()).split())
         if text.startswith("|") and text.count("|") > 2:
-            yield (f"a table did not render ('{text[:30]}...'): a table needs a header row, "
-                   "then a line like |---|---|, then its rows")
+            yield text, (f"a table did not render ('{text[:30]}...'): a table needs a header row, "
+                         "then a line like |---|---|, then its rows")
 
 
 def check_citations(root):
@@ -265,18 +298,19 @@ def check_citations(root):
     for sup in root.iter("sup"):  # "[^label]: ..." whose label is shared: a citation mark, then ':'
         link = sup.find("a")
         if link is not None and link.get("class") == "footnote-ref" and (sup.tail or "").startswith(":"):
-            yield DEFINES_REFERENCE.format(link.get("href", "").removeprefix("#fn-"))
+            label = link.get("href", "").removeprefix("#fn-")
+            yield f"[^{label}]:", DEFINES_REFERENCE.format(label)
     # Joined as a browser shows them: "*[" + <abbr>CRPS</abbr> + "]:" is still a definition.
     text = "".join(root.xpath(".//text()[not(ancestor::code) and not(ancestor::pre)]", smart_strings=False))
     for label in dict.fromkeys(PAGE_ABBREVIATION_DEFINITION.findall(text)):
-        yield (f"defines the abbreviation {label} itself: "
-               "abbreviations are defined once, in content/abbreviations.md")
+        yield f"*[{label}]:", (f"defines the abbreviation {label} itself: "
+                               "abbreviations are defined once, in content/abbreviations.md")
     defined = dict.fromkeys(PAGE_REFERENCE_DEFINITION.findall(text))
     for label in defined:
-        yield DEFINES_REFERENCE.format(label)
+        yield f"[^{label}]:", DEFINES_REFERENCE.format(label)
     for label in dict.fromkeys(UNRESOLVED_CITATION.findall(text)):
         if label not in defined:
-            yield f"cites [^{label}], which is not in the shared references (content/references.md)"
+            yield f"[^{label}]", f"cites [^{label}], which is not in the shared references (content/references.md)"
 
 
 def check_entities(root):
@@ -286,31 +320,72 @@ def check_entities(root):
     values = [*root.itertext(), *(value for element in root.iter() for value in element.attrib.values())]
     for character in sources.hidden_characters(" ".join(values)):
         if character != WORD_JOINER:
-            yield (f"an entity writes the invisible character {sources.character_name(character)} into the page, "
-                   "where it can hide or reorder text; delete it")
+            yield None, (f"an entity writes the invisible character {sources.character_name(character)} "
+                         "into the page, where it can hide or reorder text; delete it")
+
+
+def cites(element):
+    """Has a citation mark, or a citation the build does not know (reported as that: one problem)."""
+    return bool(element.xpath(".//a[@class='footnote-ref']")) or bool(UNRESOLVED_CITATION.search(
+        "".join(element.itertext())))
+
+
+def introduced_list(block):
+    """The list a paragraph introduces ("...:" just before a list), or None."""
+    following = block.getnext()
+    text = UNRESOLVED_CITATION.sub("", "".join(block.xpath(".//text()[not(ancestor::sup)]")))
+    if block.tag == "p" and following is not None and following.tag in ("ul", "ol") and text.rstrip().endswith(":"):
+        return following
+    return None
+
+
+def uncited_facts(root):
+    """Each paragraph, list item, table cell and definition cites a source. A list and the
+    sentence that introduces it ("...:") count as one: the sentence's citation covers the items,
+    or every item cites its own. Advice (ADVICE_CLASS) needs none, but may state no number."""
+    for block in root.iter(*FACT_BLOCKS):
+        text = " ".join("".join(block.itertext()).split())
+        if (not text or block.xpath("ancestor::div[@class='footnote'] | .//p | .//ul | .//ol | .//dl")
+                or block.get("class") == "admonition-title"):
+            continue
+        if ADVICE_CLASS in (block.get("class") or "").split():
+            if re.search(r"\d", text):
+                yield text, (f"this advice states a number ('{text[:50]}'): a number is a fact, so cite its "
+                             "source and drop the .advice mark")
+            continue
+        items = introduced_list(block)
+        lead_in = block.getparent().getprevious() if block.tag == "li" else None
+        if cites(block) or (items is not None and all(cites(item) for item in items.iter("li"))) or (
+                lead_in is not None and introduced_list(lead_in) is block.getparent() and cites(lead_in)):
+            continue
+        yield text, (f"this {FACT_BLOCKS[block.tag]} states a fact but cites no source ('{text[:50]}'): cite it "
+                     "with [^label], or mark advice that states no fact with {: .advice }")
 
 
 RULES = (check_entities, same_page_links, check_headings, check_tables, check_citations)
 
 
 def page_facts(html, settings):
-    """What a page's HTML alone tells the checks: (its problems, its intrasite links)."""
+    """What a page's HTML alone tells the checks: ([(needle, problem)], its intrasite links)."""
     parsed = parse_with_errors(html)
-    problems = list(html_problems(html, settings["SOURCE_DOMAINS"], parsed))
+    problems = [(None, problem) for problem in html_problems(html, settings["SOURCE_DOMAINS"], parsed)]
     root = parsed[0]
     for rule in RULES:
         problems.extend(rule(root))
-    return problems, list(intrasite_links(root))
+    return problems, list(intrasite_links(root)), root
 
 
 def check_content(content):
     if not isinstance(content, (Article, Page)) or not content._content:
         return
-    problems, links = page_facts(content._content, content.settings)
+    problems, links, root = page_facts(content._content, content.settings)
+    # A page of facts (any article, any page that cites a source): each fact cites its own.
+    if isinstance(content, Article) or cites(root):
+        problems.extend(uncited_facts(root))
     summary = content.metadata.get("summary") or ""
-    for problem in [*problems, *html_problems(summary, content.settings["SOURCE_DOMAINS"]),
-                    *check_intrasite_links(content, links)]:
-        report(content.source_path, problem)
+    problems += [(None, problem) for problem in html_problems(summary, content.settings["SOURCE_DOMAINS"])]
+    for needle, problem in [*problems, *check_intrasite_links(content, links)]:
+        report(content.source_path, problem, needle)
     next_review = content.metadata.get("next_review")
     today = build_date(content.settings)
     content.review_overdue = bool(next_review) and datetime.date.fromisoformat(next_review) < today
@@ -353,7 +428,7 @@ def check_site(generators):
     ids = {target: page_ids(parse(by_source[target]._content)) for target in targets}
     for source, target, fragment in fragment_links:
         if target in ids and fragment not in ids[target]:
-            report(source, f"link to '#{fragment}': {shown(target)} has no section with that id")
+            report(source, f"link to '#{fragment}': {shown(target)} has no section with that id", f"#{fragment}")
     sources_by_address = defaultdict(list)
     settings = generators[0].settings
     own_files = [settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html") for name in settings["DIRECT_TEMPLATES"]]

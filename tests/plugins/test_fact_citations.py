@@ -1,0 +1,78 @@
+"""Promise: every fact cites its source. The content rule the build runs on every page of facts
+(content_rules.uncited_facts), tested on small synthetic HTML as Markdown writes it; and the
+line an editor is shown for it (content_rules.source_line)."""
+
+import pytest
+
+from plugins.content_rules.content_rules import source_line, uncited_facts
+from plugins.content_rules.html_policy import parse
+
+MARK = '<sup><a class="footnote-ref" href="#fn-a">1</a></sup>'
+
+
+def uncited(html):
+    """The start of each problem: what kind of block, and whether it is advice."""
+    return [problem.split(" (")[0] for _, problem in uncited_facts(parse(html))]
+
+
+def test_each_paragraph_list_item_table_cell_and_definition_cites():
+    assert uncited(f"<p>Cited.{MARK}</p><ul><li>Cited.{MARK}</li></ul>"
+                   f"<table><tr><th>Row</th><td>Cited.{MARK}</td></tr></table><dl><dt>Term</dt><dd>Cited.{MARK}</dd></dl>"
+                   ) == []
+    blocks = "<p>A.</p><ul><li>B.</li></ul><table><tr><th>Row</th><td>C.</td></tr></table><dl><dd>D.</dd></dl>"
+    assert uncited(blocks) == [
+        "this paragraph states a fact but cites no source", "this list item states a fact but cites no source",
+        "this table cell states a fact but cites no source", "this definition states a fact but cites no source"]
+
+
+def test_a_cited_lead_in_covers_its_list_and_a_list_whose_items_all_cite_covers_its_lead_in():
+    assert uncited(f"<p>Side effects include:{MARK}</p><ul><li>feeling sick</li><li>a fast heartbeat</li></ul>") == []
+    assert uncited(f"<p>Side effects include:</p><ul><li>feeling sick{MARK}</li><li>a fast heartbeat{MARK}</li></ul>"
+                   ) == []
+
+
+def test_a_list_borrows_no_citation_from_an_uncited_lead_in_or_a_lead_in_from_half_its_list():
+    assert uncited(f"<p>Side effects include:</p><ul><li>feeling sick</li><li>a fast heartbeat{MARK}</li></ul>") == [
+        "this paragraph states a fact but cites no source", "this list item states a fact but cites no source"]
+    # A sentence that does not end with ':' introduces nothing.
+    assert uncited(f"<p>Side effects.{MARK}</p><ul><li>feeling sick</li></ul>") == [
+        "this list item states a fact but cites no source"]
+
+
+def test_advice_needs_no_citation_but_may_state_no_number():
+    assert uncited('<p class="advice">Ask your doctor.</p>') == []
+    assert uncited('<p class="advice">Ask your doctor: 9 in 10 feel better.</p>') == ["this advice states a number"]
+
+
+@pytest.mark.parametrize("html", [
+    '<div class="footnote"><ol><li id="fn-a"><p>Smith 2020.</p></li></ol></div>',  # the references themselves
+    '<div class="admonition note"><p class="admonition-title">Note</p><p>Cited.' + MARK + "</p></div>",
+    f"<ul><li><p>Cited.{MARK}</p></li></ul>",  # a block of blocks: its inner blocks are what is checked
+    "<p> </p>",
+    # A citation the build does not know is reported as that, once: not as facts without a source.
+    "<p>Cites a source the build does not know.[^nosuchsource]</p>",
+    "<p>Side effects include:[^nosuchsource]</p><ul><li>feeling sick</li></ul>",
+])
+def test_references_titles_containers_and_empty_blocks_are_not_facts(html):
+    assert uncited(html) == []
+
+
+SOURCE = """\
+Title: Side effects include
+Summary: What side effects include, and how often.
+
+Intro.[^a]
+
+Side effects *include*
+feeling sick.
+
+See [the risks](#risks).
+"""
+
+
+def test_a_problem_names_the_line_of_the_markdown_it_comes_from(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(SOURCE, "utf-8")
+    assert source_line(page, "Side effects include feeling sick.") == 6  # the words, not the metadata's Title
+    assert source_line(page, "(#risks)") == 9  # Markdown as written
+    assert source_line(page, "Nowhere in the page") is None
