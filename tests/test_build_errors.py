@@ -75,9 +75,10 @@ def leftovers(output):
                   and not p.name.endswith(".lock"))
 
 
-@pytest.fixture
-def two_sites(tmp_path):
+@pytest.fixture(scope="module")
+def two_sites(tmp_path_factory):
     """(content, digest of its site) for the real content and for a copy with one word changed."""
+    tmp_path = tmp_path_factory.mktemp("two-sites")
     title = article_markers()[1]
     changed = broken_content(tmp_path, title, title + " (changed)")
     sites = []
@@ -86,6 +87,20 @@ def two_sites(tmp_path):
         assert build_site(reference, content=content).returncode == 0
         sites.append((content, tree_digest(reference)))
     return sites
+
+
+@pytest.fixture(scope="module")
+def built_here(tmp_path_factory):
+    """The real content's site as scripts/build.py leaves it. A test that needs a last good site
+    gets a copy of it (old_site), not a build of its own."""
+    output = tmp_path_factory.mktemp("built-here") / "output"
+    assert start_build(ROOT / "content", output).wait(timeout=300) == 0
+    return output
+
+
+def old_site(built_here, tmp_path):
+    """A copy of `built_here` at tmp_path/output: a site an earlier build left there."""
+    return shutil.copytree(built_here, tmp_path / "output")
 
 
 def test_two_builds_at_once_both_finish_and_leave_a_whole_site(tmp_path, two_sites):
@@ -98,10 +113,9 @@ def test_two_builds_at_once_both_finish_and_leave_a_whole_site(tmp_path, two_sit
     assert leftovers(output) == []
 
 
-def test_a_build_killed_at_any_moment_leaves_the_old_site_or_the_new(tmp_path, two_sites):
+def test_a_build_killed_at_any_moment_leaves_the_old_site_or_the_new(built_here, tmp_path, two_sites):
     (first, first_site), (second, second_site) = two_sites
-    output = tmp_path / "output"
-    assert start_build(first, output).wait(timeout=300) == 0
+    output = old_site(built_here, tmp_path)  # the first content's site
     for delay in (0.2, 0.5, 0.8, 1.2):
         build = start_build(second, output)
         time.sleep(delay)
@@ -112,10 +126,9 @@ def test_a_build_killed_at_any_moment_leaves_the_old_site_or_the_new(tmp_path, t
     assert tree_digest(output) == first_site and leftovers(output) == []
 
 
-def test_the_next_build_finishes_an_interrupted_swap(tmp_path, two_sites):
+def test_the_next_build_finishes_an_interrupted_swap(built_here, tmp_path, two_sites):
     (first, first_site), _ = two_sites
-    output = tmp_path / "output"
-    assert start_build(first, output).wait(timeout=300) == 0
+    output = old_site(built_here, tmp_path)  # the first content's site
     # What a build killed between its two renames leaves: the site moved aside, a staging folder.
     output.rename(tmp_path / ".output.old")
     (tmp_path / ".output.stage-interrupted").mkdir()
@@ -125,9 +138,9 @@ def test_the_next_build_finishes_an_interrupted_swap(tmp_path, two_sites):
     assert tree_digest(output) == first_site and leftovers(output) == []
 
 
-def test_a_site_that_cannot_be_replaced_is_left_alone_before_anything_is_built(tmp_path, monkeypatch, capsys):
-    output = tmp_path / "output"
-    assert start_build(ROOT / "content", output).wait(timeout=300) == 0
+def test_a_site_that_cannot_be_replaced_is_left_alone_before_anything_is_built(built_here, tmp_path, monkeypatch,
+                                                                                capsys):
+    output = old_site(built_here, tmp_path)
     before = tree_digest(output)
     # Root may write anywhere, so the test makes os.access say what a read-only folder says.
     monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != output / "theme")
@@ -261,9 +274,9 @@ def test_an_empty_folder_or_a_site_built_here_is_replaced(tmp_path):
     assert run_make("html", OUTPUT=output).returncode == 0
 
 
-def test_an_output_folder_that_is_a_mount_point_is_refused_before_anything_is_built(tmp_path, monkeypatch, capsys):
-    output = tmp_path / "output"
-    assert start_build(ROOT / "content", output).wait(timeout=300) == 0
+def test_an_output_folder_that_is_a_mount_point_is_refused_before_anything_is_built(built_here, tmp_path, monkeypatch,
+                                                                                    capsys):
+    output = old_site(built_here, tmp_path)
     before = tree_digest(output)
     # A real mount needs root; os.path.ismount is what the build asks.
     monkeypatch.setattr(os.path, "ismount", lambda path: Path(path) == output)
@@ -275,10 +288,9 @@ def test_an_output_folder_that_is_a_mount_point_is_refused_before_anything_is_bu
     assert tree_digest(output) == before and leftovers(output) == []
 
 
-def test_a_site_the_system_will_not_swap_is_one_line_and_left_as_it_was(tmp_path, monkeypatch, capsys):
+def test_a_site_the_system_will_not_swap_is_one_line_and_left_as_it_was(built_here, tmp_path, monkeypatch, capsys):
     """What a bind mount (which os.path.ismount does not see) or a busy folder gives."""
-    output = tmp_path / "output"
-    assert start_build(ROOT / "content", output).wait(timeout=300) == 0
+    output = old_site(built_here, tmp_path)
     before = tree_digest(output)
 
     def busy(a, b):
@@ -314,9 +326,8 @@ def wait_for(condition, timeout=120):
 
 
 @pytest.mark.parametrize("stop", ["Ctrl-C", "make killed", "make terminated", "its recipe killed"])
-def test_a_stopped_make_stops_its_build_and_the_old_site_stays(tmp_path, stop):
-    output = tmp_path / "output"
-    assert start_build(ROOT / "content", output).wait(timeout=300) == 0
+def test_a_stopped_make_stops_its_build_and_the_old_site_stays(built_here, tmp_path, stop):
+    output = old_site(built_here, tmp_path)
     before = tree_digest(output)
     title = article_markers()[1]
     changed = broken_content(tmp_path, title, title + " (changed)")
@@ -401,9 +412,9 @@ def test_a_bad_setting_stops_with_one_line_naming_it_and_the_old_output_stays(pr
     ("article.html", "{{ 1 // 0 }}", "ZeroDivisionError: integer division or modulo by zero"),
     ("robots.txt", "{{ 'soon' | long_date }}", "ValueError: Invalid isoformat string: 'soon'"),
 ])
-def test_a_template_error_is_one_line_naming_the_template_and_line(tmp_path, capfd, template, code, problem):
-    output = tmp_path / "output"
-    assert start_build(ROOT / "content", output).wait(timeout=300) == 0
+def test_a_template_error_is_one_line_naming_the_template_and_line(built_here, tmp_path, capfd, template, code,
+                                                                   problem):
+    output = old_site(built_here, tmp_path)
     before = tree_digest(output)
     theme = shutil.copytree(ROOT / "theme", tmp_path / "theme")
     source = theme / "templates" / template
