@@ -219,10 +219,12 @@ def make_in(repo, target, env=None, **variables):
         return make.wait(), make.communicate()[0] + "\n(still running after 120 s)"
 
 
-@pytest.fixture
-def scratch(tmp_path):
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory):
     """A copy of the repository to attack (a build that is not refused replaces the copy, never
-    this checkout), with a folder of someone's files and symbolic links beside it."""
+    this checkout), with a folder of someone's files and symbolic links beside it: shared by the
+    module's attacks, each of which checks that nothing in the folder holding all of them changed."""
+    tmp_path = tmp_path_factory.mktemp("scratch")
     repo = tmp_path / "work" / "repo"
     built = (".venv", "node_modules", "output*", ".output*", "dist", "reports", "cache", ".*cache", "__pycache__")
     shutil.copytree(ROOT, repo, ignore=shutil.ignore_patterns(*built, ".*.lock"))
@@ -258,13 +260,14 @@ def scratch(tmp_path):
     ("devserver", "OUTPUT", ".", "it is the repository"),
 ])
 def test_an_output_folder_that_is_not_a_site_built_here_is_refused_before_anything_is_touched(
-        scratch, tmp_path, target, variable, value, problem):
-    value = value.format(repo=scratch, tmp=tmp_path)
-    before = everything(tmp_path)
+        scratch, target, variable, value, problem):
+    around = scratch.parent.parent  # the repository's copy, someone's files and the links
+    value = value.format(repo=scratch, tmp=around)
+    before = everything(around)
     status, log = make_in(scratch, target, SITEURL=PUBLISHED_SITEURL, PORT=0, **{variable: value})
     assert status != 0 and "Traceback" not in log, log
     assert errors(log) == [f"error: {variable} '{value}': {problem}"], log
-    assert everything(tmp_path) == before
+    assert everything(around) == before
 
 
 def test_an_empty_folder_or_a_site_built_here_is_replaced(tmp_path):
