@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from checks import parse  # noqa: F401 (the tests import it from here)
@@ -15,28 +16,50 @@ from plugins.content_rules.sources import parse_metadata
 from scripts.build import SITE_MARKER, run_pelican
 
 ROOT = Path(__file__).resolve().parent.parent
-ARTICLE_PAGE = "ketamine-therapy-for-chronic-pain.html"
-ARTICLE_SOURCE = "articles/ketamine-therapy-for-chronic-pain.md"
 
 
-def article_markers(source=ROOT / "content" / ARTICLE_SOURCE):
+def source_metadata(source):
+    """A Markdown file's metadata, as the build reads it: {"slug": ..., "date": ...}."""
+    return dict(parse_metadata(Path(source).read_text("utf-8"))[0])
+
+
+def page_file(metadata):
+    """The HTML file the build writes for a page's metadata: Save_as, else Slug + .html."""
+    return metadata.get("save_as") or f"{metadata['slug']}.html"
+
+
+def content_pages(content=ROOT / "content"):
+    """The HTML file of every Markdown page in content/, read from its metadata, then the home
+    page: a page added to content/ is checked by every per-page test with no list to update."""
+    sources = sorted([*content.glob("articles/*.md"), *content.glob("pages/*.md")])
+    return ("index.html", *(page_file(source_metadata(source)) for source in sources))
+
+
+def content_articles(content=ROOT / "content"):
+    """(source relative to content/, HTML file) of every article, newest first, as the home page
+    lists them (two of one date in no promised order)."""
+    articles = [(source, source_metadata(source)) for source in sorted(content.glob("articles/*.md"))]
+    articles.sort(key=lambda article: article[1]["date"], reverse=True)
+    return [(source.relative_to(content).as_posix(), page_file(metadata)) for source, metadata in articles]
+
+
+def home_page_articles(index):
+    """The files of the articles a built home page lists, in its order (newest first): the
+    articles the tests check, read from the build rather than listed here."""
+    return [Path(urlsplit(a["href"]).path).name for a in index.select(".article-list h3 a[href]")]
+
+
+SITE_PAGES = content_pages()
+# The first article the home page lists, for the few tests that need one article by name.
+FIRST_ARTICLE_SOURCE, FIRST_ARTICLE = content_articles()[0]
+
+
+def article_markers(source=ROOT / "content" / FIRST_ARTICLE_SOURCE):
     """(its first citation mark, its Title line): edits that tests can make whatever the words are today."""
     text = Path(source).read_text("utf-8")
     return re.search(r"\[\^[^\]]+\]", text)[0], re.search(r"^Title: .*$", text, re.M)[0]
 
 
-def content_pages(content=ROOT / "content"):
-    """The HTML file of every Markdown page in content/, read from its metadata as the build
-    reads it (Save_as, else Slug + .html), then the home page: a page added to content/ is
-    checked by every per-page test with no list to update."""
-    pages = []
-    for source in sorted([*content.glob("articles/*.md"), *content.glob("pages/*.md")]):
-        metadata = dict(parse_metadata(source.read_text("utf-8"))[0])
-        pages.append(metadata.get("save_as") or f"{metadata['slug']}.html")
-    return ("index.html", *pages)
-
-
-SITE_PAGES = content_pages()
 # A GitHub Pages project site: served under a sub-path, the classic source of broken links.
 EXAMPLE_SITEURL = "https://example.github.io/ketamine-guide"
 # The published site under test is a fresh build for EXAMPLE_SITEURL, unless PUBLISHED_OUTPUT
@@ -114,8 +137,21 @@ def pages(site):
 
 
 @pytest.fixture(scope="session")
-def article(pages):
-    return pages[ARTICLE_PAGE]
+def content():
+    """The content folder the site under test was built from (a test of an edited copy passes its own)."""
+    return ROOT / "content"
+
+
+@pytest.fixture(scope="session")
+def articles(pages):
+    """{path: parsed HTML} of every article, in the order the built home page lists them."""
+    return {path: pages[path] for path in home_page_articles(pages["index.html"])}
+
+
+@pytest.fixture(scope="session")
+def article(articles):
+    """The first article the home page lists."""
+    return next(iter(articles.values()))
 
 
 @pytest.fixture(scope="session")

@@ -9,9 +9,8 @@ from browser_checks import (
     focus_style_problems,
     skip_link_problems,
 )
-from conftest import ARTICLE_PAGE, ROOT, SITE_PAGES
-
-from plugins.content_rules.sources import parse_metadata
+from conftest import FIRST_ARTICLE as ARTICLE_PAGE
+from conftest import ROOT, SITE_PAGES, page_file, source_metadata
 
 pytestmark = pytest.mark.browser
 
@@ -19,20 +18,15 @@ WIDTHS = {"phone": 320, "desktop": 1280}
 SCHEMES = ["light", "dark"]
 
 
-def pages_in(folder):
-    """The HTML file of each Markdown file in content/FOLDER, as the build names it."""
-    names = []
-    for source in sorted((ROOT / "content" / folder).glob("*.md")):
-        metadata = dict(parse_metadata(source.read_text("utf-8"))[0])
-        names.append(metadata.get("save_as") or f"{metadata['slug']}.html")
-    return names
-
-
 # A page of each template: every link on a page is styled by the stylesheet's rules for its
 # template's parts (menu, prose, citation marks, references, footer), not by anything of the page's own.
-ONE_PAGE_PER_TEMPLATE = {"home": "index.html", "article": pages_in("articles")[0],
-                         "page": next(name for name in pages_in("pages") if name != "404.html"),
-                         "not found": "404.html"}
+ONE_PAGE_PER_TEMPLATE = {
+    "home": "index.html",
+    "article": ARTICLE_PAGE,
+    "page": next(name for source in sorted((ROOT / "content" / "pages").glob("*.md"))
+                 if (name := page_file(source_metadata(source))) != "404.html"),
+    "not found": "404.html",
+}
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ references link back, every section cites, and every source is an allowed, https
 every fact cites its source is a content rule of the build: plugins/content_rules, tested in
 tests/plugins/test_fact_citations.py and tests/bad_content/.)"""
 
-
 from checks import footnote_problems, heading_text, is_external, problems_by_page
 from conftest import parse
 
@@ -48,50 +47,75 @@ def test_every_citation_has_its_reference_and_every_reference_links_back(pages):
     assert problems_by_page(pages, footnote_problems) == {}
 
 
-def test_every_section_of_the_article_cites_a_source(article):
-    assert section_citation_problems(article) == []
+def test_every_section_of_every_article_cites_a_source(articles):
+    assert problems_by_page(articles, section_citation_problems) == {}
 
 
 def test_every_source_is_https_and_on_the_allow_list(pages):
     assert problems_by_page(pages, source_link_problems, pelicanconf.SOURCE_DOMAINS) == {}
 
 
-def test_article_cites_a_numbered_reference_list_with_links(article):
-    references = article.select("h2#references ~ .footnote ol > li")
-    assert len(references) >= 20
-    marks = [a.get_text() for a in article.select("a.footnote-ref")]
-    first_seen = list(dict.fromkeys(marks))
-    assert first_seen == [str(n) for n in range(1, len(references) + 1)], "numbered in order of first citation"
-    assert len(marks) > len(first_seen), "a source cited again keeps its number"
+def reference_numbering_problems(soup):
+    """A page's references are a numbered list under its References heading, numbered in the
+    order they are first cited; a source cited again keeps its number."""
+    references = soup.select(".prose h2 ~ .footnote ol > li")
+    if not references:
+        return ["no numbered reference list"]
+    problems, numbers = [], {}
+    for mark in soup.select("a.footnote-ref"):
+        number = numbers.setdefault(mark["href"], str(len(numbers) + 1))
+        if mark.get_text() != number:
+            problems.append(f"the mark for {mark['href']} shows {mark.get_text()}, not {number}")
+    listed = [f"#{li.get('id')}" for li in references]
+    if list(numbers) != listed:
+        problems.append("the reference list is not in the order of first citation")
+    return problems
+
+
+def test_every_article_cites_a_numbered_reference_list_in_order_of_first_citation(articles):
+    assert problems_by_page(articles, reference_numbering_problems) == {}
 
 
 # The checkers catch the faults they are for.
 
-def test_footnote_check_catches_a_dangling_citation_and_an_uncited_reference(article):
-    broken = parse(str(article))
-    broken.select_one("a.footnote-ref")["href"] = "#fn-nowhere"
-    first_note = broken.select_one(".footnote li")
-    for ref in broken.select(f'a.footnote-ref[href="#{first_note["id"]}"]'):
-        ref.decompose()
-    found = " ".join(footnote_problems(broken))
-    assert "'#fn-nowhere', which is not a reference" in found and "is never cited" in found
+# Small pages written here: a citation mark and its note, as the build writes them.
+def mark(label, number):
+    return f'<sup><a class="footnote-ref" href="#fn-{label}" id="fnref-{label}-{number}">{number}</a></sup>'
 
 
-def test_section_check_catches_a_section_without_citations(article):
-    broken = parse(str(article))
-    heading = broken.find("h2", id="who-should-not-have-ketamine-therapy")
-    for sibling in heading.find_next_siblings():
-        if sibling.name == "h2":
-            break
-        for ref in sibling.select("sup"):
-            ref.decompose()
-    assert section_citation_problems(broken) == ["section 'Who Should Not Have Ketamine Therapy' cites no reference"]
+def note(label, link="https://doi.org/10.1000/x"):
+    return (f'<li id="fn-{label}"><p>A source. <a href="{link}">{link}</a> '
+            f'<a class="footnote-backref" href="#fnref-{label}-1">back</a></p></li>')
 
 
-def test_source_check_catches_a_clinic_link_and_a_reference_without_a_source(article):
-    broken = parse(str(article))
-    broken.select_one(".prose p").append(broken.new_tag("a", href="https://www.example-ketamine-clinic.com/"))
-    for a in broken.select(".footnote li")[0].find_all("a", href=True, class_=False):
-        a.decompose()
-    found = " ".join(source_link_problems(broken, pelicanconf.SOURCE_DOMAINS))
-    assert "example-ketamine-clinic.com" in found and "has no https DOI" in found
+def cited_page(body, notes):
+    return parse(f'<div class="prose">{body}<h2 id="references">References</h2>'
+                 f'<div class="footnote"><ol>{notes}</ol></div></div>')
+
+
+def test_footnote_check_catches_a_dangling_citation_and_an_uncited_reference():
+    soup = cited_page(f"<p>Fact.{mark('nowhere', 1)}</p>", note("unused"))
+    assert footnote_problems(soup) == [
+        "citation [1] points to '#fn-nowhere', which is not a reference",
+        "reference 'fn-unused' links back to '#fnref-unused-1', which is not in the page",
+        "reference 'fn-unused' is never cited"]
+
+
+def test_numbering_check_catches_a_list_out_of_order_and_a_renumbered_mark():
+    body = f"<p>A.{mark('a', 1)} B.{mark('b', 2)} A again.{mark('a', 3)}</p>"
+    assert reference_numbering_problems(cited_page(body, note("b") + note("a"))) == [
+        "the mark for #fn-a shows 3, not 1", "the reference list is not in the order of first citation"]
+    assert reference_numbering_problems(parse('<div class="prose"><p>A.</p></div>')) == ["no numbered reference list"]
+
+
+def test_section_check_catches_a_section_without_citations():
+    soup = cited_page(f"<h2>Facts</h2><p>Cited.{mark('a', 1)}</p><h2>Risks</h2><p>Not cited.</p>", note("a"))
+    assert section_citation_problems(soup) == ["section 'Risks' cites no reference"]
+
+
+def test_source_check_catches_a_clinic_link_and_a_reference_without_a_source():
+    soup = cited_page(f'<p>See <a href="https://www.example-ketamine-clinic.com/">a clinic</a>.{mark("a", 1)}</p>',
+                      note("a", link="http://doi.org/10.1000/x"))
+    assert source_link_problems(soup, pelicanconf.SOURCE_DOMAINS) == [
+        "'https://www.example-ketamine-clinic.com/' is not on the list of allowed source domains",
+        "reference 'fn-a' has no https DOI, PubMed or official link"]

@@ -15,9 +15,9 @@ import urllib.error
 import urllib.request
 
 import pytest
-from conftest import ARTICLE_PAGE, ARTICLE_SOURCE, ROOT, article_markers
+from conftest import FIRST_ARTICLE, FIRST_ARTICLE_SOURCE, ROOT, article_markers
 
-ARTICLE = ARTICLE_SOURCE
+ARTICLE = FIRST_ARTICLE_SOURCE
 
 
 # The devserver, driven as a maintainer would.
@@ -57,7 +57,7 @@ def test_devserver_survives_a_content_error_and_rebuilds_when_it_is_fixed(tmp_pa
         server = subprocess.Popen(command, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
                                   env={**os.environ, "COLUMNS": "200"})
     try:
-        url = f"http://127.0.0.1:{port}/{ARTICLE_PAGE}"
+        url = f"http://127.0.0.1:{port}/{FIRST_ARTICLE}"
         assert wait_for(lambda: "Serving" in log.read_text()), log.read_text()
         good = fetch(url)
         citation, title = article_markers(content / ARTICLE)
@@ -105,7 +105,7 @@ def test_the_servers_keep_serving_through_a_missing_file_and_stop_cleanly_on_ctr
         base = f"http://127.0.0.1:{port}/"
         assert wait_for(lambda: server.poll() is None and port_open(port)), log.read_text()
         assert fetch_status(base + "no-such-page.html") == 404
-        assert fetch_status(base + ARTICLE_PAGE) == 200, log.read_text()
+        assert fetch_status(base + FIRST_ARTICLE) == 200, log.read_text()
         assert server.poll() is None, f"make {target} stopped after a 404:\n{log.read_text()}"
     finally:
         stop(server)

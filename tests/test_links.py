@@ -4,7 +4,7 @@ every #fragment exists on its target page, and no link uses insecure http."""
 from urllib.parse import urlsplit
 
 from checks import link_problems, page_urls, problems_by_page
-from conftest import ARTICLE_PAGE, parse
+from conftest import parse
 
 
 def insecure_link_problems(soup):
@@ -20,24 +20,26 @@ def test_no_link_uses_insecure_http(pages):
     assert problems_by_page(pages, insecure_link_problems) == {}
 
 
-# The checkers catch the faults they are for.
+# The checkers catch the faults they are for, on a two-page site written here.
 
-def test_link_check_catches_a_removed_anchor(site, pages, article):
-    broken_pages = dict(pages)
-    broken_pages[ARTICLE_PAGE] = broken = parse(str(article))
-    del broken.find(id="key-facts")["id"]
-    assert any("no element with id 'key-facts'" in p for p in link_problems(ARTICLE_PAGE, broken, site, broken_pages))
-
-
-def test_link_check_catches_a_missing_file_and_a_root_link(site, pages, article):
-    broken = parse(str(article))
-    broken.find("main").append(broken.new_tag("a", href="./no-such-page.html"))
-    broken.find("main").append(broken.new_tag("img", src="/theme/css/site.css", alt=""))
-    found = " ".join(link_problems(ARTICLE_PAGE, broken, site, pages))
-    assert "no-such-page.html, which is not a file" in found and "not relative" in found
+def small_site(folder, **pages):
+    """A site folder holding `pages` ({name: HTML}); returns {path: parsed HTML}."""
+    for name, html in pages.items():
+        (folder / f"{name}.html").write_text(html, "utf-8")
+    return {f"{name}.html": parse(html) for name, html in pages.items()}
 
 
-def test_https_check_catches_an_http_link(article):
-    broken = parse(str(article))
-    broken.find("main").append(broken.new_tag("a", href="http://example.org/"))
-    assert insecure_link_problems(broken) == ["'http://example.org/' is not https"]
+def test_link_check_catches_a_missing_anchor_a_missing_file_and_a_root_link(tmp_path):
+    site = small_site(
+        tmp_path, a='<h2 id="facts">Facts</h2><a href="./b.html#risks">Risks</a><a href="#facts">up</a>',
+        b='<h2 id="dangers">Dangers</h2><a href="./no-such-page.html">x</a><img src="/theme/x.css" alt="">')
+    assert link_problems("a.html", site["a.html"], tmp_path, site) == [
+        "'./b.html#risks': b.html has no element with id 'risks'"]
+    assert link_problems("b.html", site["b.html"], tmp_path, site) == [
+        "'./no-such-page.html' points to no-such-page.html, which is not a file in the site",
+        "'/theme/x.css' is not relative to the site (it leaves the site folder)"]
+
+
+def test_https_check_catches_an_http_link():
+    soup = parse('<a href="http://example.org/">x</a><a href="https://example.org/">y</a>')
+    assert insecure_link_problems(soup) == ["'http://example.org/' is not https"]

@@ -5,10 +5,8 @@ import re
 import unicodedata
 
 import pytest
-from checks import heading_text, problems_by_page
+from checks import problems_by_page
 from conftest import parse
-
-WARNING_SIGNS_ID = "when-to-get-help-after-a-session"
 
 # Phrases the fact-check of 2026-11-27 removed, each with its reason. Matched in the text and
 # link addresses of every page, after folding case, entities, odd spaces and invisible characters.
@@ -66,6 +64,88 @@ def forbidden_phrases(soup):
     return found
 
 
+def prose_blocks(soup, selector="li"):
+    """The blocks (list items by default) of a page's own text: not its references."""
+    return [block for block in soup.select(f".prose {selector}") if not block.find_parent(class_="footnote")]
+
+
+def cited_sources(block, soup):
+    """The link addresses of the references that a block cites."""
+    return {a["href"] for ref in block.select("a.footnote-ref") if (note := soup.find(id=ref["href"][1:]))
+            for a in note.find_all("a", href=re.compile("^https://"))}
+
+
+def cites_the_label(block, soup):
+    return any("dailymed" in url and "setid=" in url for url in cited_sources(block, soup))
+
+
+# Each safety promise is found by what it says, never by a heading's id or words: an article
+# that covers the topic keeps it in full, and at least one article does.
+INTERACTIONS = {
+    "opioid": ("benzodiazepine", "slow breathing", "coma", "death"),
+    "theophylline": ("aminophylline", "must not", "seizure"),
+    "vasopressin": ("stimulant", "blood pressure", "heart rate"),
+}
+
+
+def names_an_interacting_medicine(soup):
+    return any(medicine in folded(li.get_text(" ")) for li in prose_blocks(soup) for medicine in INTERACTIONS)
+
+
+def interaction_warning_problems(soup):
+    """The medicines list says what the ketamine label says, as seriously, and cites the label."""
+    items = prose_blocks(soup)
+    problems = []
+    for medicine, words in INTERACTIONS.items():
+        matching = [li for li in items if medicine in folded(li.get_text(" "))]
+        if not matching:
+            problems.append(f"no warning about {medicine}")
+            continue
+        missing = min(([w for w in words if w not in folded(li.get_text(" "))] for li in matching), key=len)
+        problems += [f"the {medicine} warning does not say '{word}'" for word in missing]
+        if not any(cites_the_label(li, soup) for li in matching):
+            problems.append(f"the {medicine} warning does not cite the ketamine label")
+    return problems
+
+
+HEADINGS = ["h2", "h3", "h4"]
+# The warning signs after a session, as a reader would recognise them.
+SIGNS = ("see or hear", "low mood", "pee", "yellow skin", "breathing", "emergency")
+
+
+def signs_named(element):
+    text = folded(element.get_text(" "))
+    return [sign for sign in SIGNS if sign in text]
+
+
+def warning_list(soup):
+    """The list of the page's text that names the most warning signs, if it names at least 3
+    (other lists name one or two in passing: "see or hear things differently")."""
+    best = max(prose_blocks(soup, ":is(ul, ol)"), key=lambda lst: len(signs_named(lst)), default=None)
+    return best if best is not None and len(signs_named(best)) >= 3 else None
+
+
+def warning_signs_problems(soup):
+    """A marked-out list of warning signs after a session, under a heading the first section links to."""
+    signs = warning_list(soup)
+    if signs is None:
+        return ["no list of warning signs after a session"]
+    problems = []
+    box = signs.find_parent(class_="callout-warning")
+    if box is None:
+        problems.append("the warning signs are not inside a .callout-warning")
+    heading = signs.find_previous(HEADINGS)
+    problems += [f"the warning signs do not mention '{sign}'" for sign in SIGNS if sign not in signs_named(signs)]
+    if len(signs.select("li")) < 4:
+        problems.append("fewer than 4 warning signs")
+    first_section = soup.select_one(".prose h2")
+    pointers = [a.get("href") for element in section(soup, first_section) for a in element.select("a")] \
+        if first_section else []
+    if heading is None or f"#{heading.get('id')}" not in pointers:
+        problems.append("the first section does not point to the warning signs")
+    return problems
+
+
 def section(soup, heading):
     """The elements after `heading` up to the next heading of the same or a higher level."""
     level = int(heading.name[1])
@@ -75,66 +155,10 @@ def section(soup, heading):
         yield sibling
 
 
-def cited_sources(block, soup):
-    """The link addresses of the references that a block cites."""
-    return {a["href"] for ref in block.select("a.footnote-ref")
-            for a in soup.find(id=ref["href"][1:]).find_all("a", href=re.compile("^https://"))}
-
-
-def interaction_warning_problems(soup):
-    """The medicines list says what the ketamine label says, as seriously, and cites the label."""
-    heading = soup.find("h3", id="your-medicines")
-    if heading is None:
-        return ["no 'Your medicines' section"]
-    items = [li for element in section(soup, heading) for li in element.select("li")]
-    expected = {
-        "opioid": ("benzodiazepine", "slow breathing", "coma", "death"),
-        "theophylline": ("aminophylline", "must not", "seizure"),
-        "vasopressin": ("stimulant", "blood pressure", "heart rate"),
-    }
-    problems = []
-    for medicine, words in expected.items():
-        matching = [li for li in items if medicine in folded(li.get_text(" "))]
-        if not matching:
-            problems.append(f"no warning about {medicine}")
-            continue
-        text = folded(matching[0].get_text(" "))
-        problems += [f"the {medicine} warning does not say '{word}'" for word in words if word not in text]
-        if not any("dailymed" in url and "setid=" in url for url in cited_sources(matching[0], soup)):
-            problems.append(f"the {medicine} warning does not cite the ketamine label")
-    return problems
-
-
-def warning_signs_problems(soup):
-    """A marked-out list of warning signs after a session, in 'What to Expect', linked from Key Facts."""
-    heading = soup.find(id=WARNING_SIGNS_ID)
-    if heading is None or heading.name != "h3":
-        return [f"no h3 #{WARNING_SIGNS_ID}"]
-    problems = []
-    if "callout-warning" not in (heading.parent.get("class") or []):
-        problems.append("the warning signs are not inside a .callout-warning")
-    h2 = heading.find_previous("h2")
-    if heading_text(h2) != "What to Expect During Ketamine Therapy":
-        problems.append(f"the warning signs are under '{heading_text(h2)}', not 'What to Expect'")
-    text = folded(heading.parent.get_text(" "))
-    for sign in ("see or hear", "low mood", "pee", "yellow skin", "breathing", "emergency"):
-        if sign not in text:
-            problems.append(f"the warning signs do not mention '{sign}'")
-    if len(heading.parent.select("li")) < 4:
-        problems.append("fewer than 4 warning signs")
-    key_facts = soup.find("h2", id="key-facts")
-    if not any(a.get("href") == f"#{WARNING_SIGNS_ID}" for element in section(soup, key_facts)
-               for a in element.select("a")):
-        problems.append("Key Facts does not point to the warning signs")
-    return problems
-
-
 def warning_items(soup):
     """The folded text of each item of the warning-signs list (empty if there is none)."""
-    heading = soup.find(id=WARNING_SIGNS_ID)
-    if heading is None:
-        return []
-    return [folded(li.get_text(" ")) for li in heading.parent.select("li")]
+    signs = warning_list(soup)
+    return [folded(li.get_text(" ")) for li in signs.select("li")] if signs is not None else []
 
 
 def warning_urgency_problems(soup):
@@ -160,55 +184,99 @@ def warning_urgency_problems(soup):
     return problems
 
 
+RISE = re.compile(r"\b(?:rise|rises|elevation|increase|goes up|higher)\b")
+DANGER = re.compile(r"\b(?:danger\w*|hazard\w*|serious\w*|harm\w*|unsafe)\b")
+
+
+def blood_pressure_reasons(soup):
+    """List items that give blood pressure as a reason not to have ketamine: in the label's
+    terms (a rise would be a danger) or in weaker ones ("not well controlled")."""
+    return [text for li in prose_blocks(soup) if "blood pressure" in (text := folded(li.get_text(" ")))
+            and (DANGER.search(text) or "controlled" in text)]
+
+
 def blood_pressure_contraindication_problems(soup):
-    """'Who should not' gives the label's contraindication in its terms: anyone for whom a big rise in
+    """The page gives the label's contraindication in its terms: anyone for whom a big rise in
     blood pressure would be a serious hazard, not only disease that is 'not well controlled'."""
-    heading = soup.find("h2", id="who-should-not-have-ketamine-therapy")
-    if heading is None:
-        return ["no 'Who Should Not' section"]
-    items = [folded(li.get_text(" ")) for element in section(soup, heading) for li in element.select("li")]
-    in_label_terms = [item for item in items if "blood pressure" in item
-                      and re.search(r"\b(?:rise|rises|elevation|increase|goes up|higher)\b", item)
-                      and re.search(r"\b(?:danger\w*|hazard\w*|serious\w*|harm\w*|unsafe)\b", item)]
-    if not in_label_terms:
-        return ["'Who Should Not' does not say: anyone for whom a rise in blood pressure would be a serious danger"]
+    if not any(RISE.search(text) and DANGER.search(text) for text in blood_pressure_reasons(soup)):
+        return ["no item says: anyone for whom a rise in blood pressure would be a serious danger"]
     return []
+
+
+REVIEW_2019 = "https://doi.org/10.1213/ANE.0000000000004185"  # Orhurhu 2019, the pooled review
+
+
+def review_2019_blocks(soup):
+    """Blocks that describe the 2019 review's trials (they cite it and speak of its trials)."""
+    return [block for block in prose_blocks(soup, ":is(p, li, td)") if REVIEW_2019 in cited_sources(block, soup)
+            and "trial" in folded(block.get_text(" "))]
+
+
+def review_2019_problems(soup):
+    """The review is described by its numbers: 7 small trials, 211 people."""
+    return [f"the 2019 review is not given as 7 trials and 211 people: '{folded(block.get_text(' '))[:60]}'"
+            for block in review_2019_blocks(soup)
+            if not (re.search(r"\b7\b[^.]*\btrials\b", folded(block.get_text(" "))) and "211" in block.get_text())]
+
+
+def covering(articles, covers):
+    """{path: soup} of the articles that cover a topic."""
+    return {path: soup for path, soup in articles.items() if covers(soup)}
 
 
 def test_no_page_brings_back_a_corrected_mistake(pages):
     assert problems_by_page(pages, forbidden_phrases) == {}
 
 
-def test_the_interaction_warning_is_as_serious_as_the_label(article):
-    assert interaction_warning_problems(article) == []
+def test_every_article_that_names_an_interacting_medicine_warns_as_seriously_as_the_label(articles):
+    warning = covering(articles, names_an_interacting_medicine)
+    assert warning, "no article warns about the medicines that are dangerous with ketamine"
+    assert problems_by_page(warning, interaction_warning_problems) == {}
 
 
-def test_the_article_lists_when_to_get_help_after_a_session(article):
-    assert warning_signs_problems(article) == []
+def test_every_article_with_warning_signs_lists_when_to_get_help_after_a_session(articles):
+    listing = covering(articles, lambda soup: warning_list(soup) is not None)
+    assert listing, "no article lists the warning signs after a session"
+    assert problems_by_page(listing, warning_signs_problems) == {}
 
 
-def test_each_warning_sign_says_how_soon_and_the_crisis_line_is_in_the_list(article):
-    assert warning_urgency_problems(article) == []
+def test_each_warning_sign_says_how_soon_and_the_crisis_line_is_in_the_list(articles):
+    listing = covering(articles, lambda soup: warning_list(soup) is not None)
+    assert listing and problems_by_page(listing, warning_urgency_problems) == {}
 
 
-def test_who_should_not_gives_the_blood_pressure_contraindication_in_the_labels_terms(article):
-    assert blood_pressure_contraindication_problems(article) == []
+def test_blood_pressure_as_a_reason_not_to_have_ketamine_is_given_in_the_labels_terms(articles):
+    giving = covering(articles, blood_pressure_reasons)
+    assert giving, "no article gives blood pressure as a reason not to have ketamine"
+    assert problems_by_page(giving, blood_pressure_contraindication_problems) == {}
 
 
 @pytest.mark.parametrize("url", [
     "https://www.nhs.uk/conditions/complex-regional-pain-syndrome/",
     "https://www.nhs.uk/conditions/jaundice/",
 ])
-def test_the_article_cites_the_new_nhs_sources(article, url):
-    assert article.select(f'.footnote a[href="{url}"]')
+def test_the_articles_cite_the_new_nhs_sources(articles, url):
+    assert any(soup.select(f'.footnote a[href="{url}"]') for soup in articles.values())
 
 
-def test_the_2019_review_is_described_by_its_numbers(article):
-    review = [li for li in article.select(".prose li") if "2019" in li.get_text() and "pooled" in li.get_text()]
-    assert review and "7 small trials" in review[0].get_text() and "211 people" in review[0].get_text()
+def test_the_2019_review_is_described_by_its_numbers(articles):
+    describing = covering(articles, review_2019_blocks)
+    assert describing, "no article describes the trials of the 2019 review"
+    assert problems_by_page(describing, review_2019_problems) == {}
 
 
-# The checkers catch the faults they are for.
+# The checkers catch the faults they are for, on small pages written here.
+
+LABEL = "https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid=14e8f864-8b8a-4e7e-8439-e510d3107063"
+
+
+def page_citing(body, sources=(("ketalar", LABEL),)):
+    """A page's text, with the reference list its marks `[^label]` point to."""
+    for label, _ in sources:
+        body = body.replace(f"[^{label}]", f'<sup><a class="footnote-ref" href="#fn-{label}">1</a></sup>')
+    notes = "".join(f'<li id="fn-{label}"><a href="{url}">{url}</a></li>' for label, url in sources)
+    return parse(f'<div class="prose">{body}<div class="footnote"><ol>{notes}</ol></div></div>')
+
 
 @pytest.mark.parametrize("text, phrase", [
     ("One session is RARELY\u00a0enou\u00adgh.", "rarely enough"),
@@ -223,54 +291,85 @@ def test_the_2019_review_is_described_by_its_numbers(article):
     ('<abbr title="one session is rarely enough">CRPS</abbr> is rare.', "rarely enough"),
     ('<a href="#x" aria-label="Not given at home">x</a>', "not given at home"),
 ])
-def test_forbidden_phrase_check_sees_through_case_entities_and_spacing(article, text, phrase):
-    broken = parse(str(article).replace("<h2", f"<p>{text}</p><h2", 1))
-    assert phrase in [found for found, _ in forbidden_phrases(broken)]
+def test_forbidden_phrase_check_sees_through_case_entities_and_spacing(text, phrase):
+    assert phrase in [found for found, _ in forbidden_phrases(parse(f"<main><p>{text}</p></main>"))]
 
 
-def test_forbidden_phrase_check_reads_link_addresses(article):
-    broken = parse(str(article))
-    broken.select_one(".footnote a[href*=dailymed]")["href"] = "https://dailymed.nlm.nih.gov/dailymed/search.cfm?query=KETALAR"
-    assert "search.cfm?query=ketalar" in [found for found, _ in forbidden_phrases(broken)]
+def test_forbidden_phrase_check_reads_link_addresses_and_passes_a_clean_page():
+    link = '<a href="https://dailymed.nlm.nih.gov/dailymed/search.cfm?query=KETALAR">the label</a>'
+    assert [found for found, _ in forbidden_phrases(parse(f"<p>Read {link}.</p>"))] == ["search.cfm?query=ketalar"]
+    clean = "<p>One trial had 60 people with CRPS. Half of them (30 people) had ketamine through a drip.</p>"
+    assert forbidden_phrases(parse(clean)) == []
 
 
-def test_interaction_check_catches_a_weakened_warning_and_a_lost_citation(article):
-    broken = parse(str(article).replace("This can lead to a coma or death.", "This can make you sleepy."))
-    theophylline = [li for li in broken.select("li") if "Theophylline" in li.get_text()][0]
-    for ref in theophylline.select("sup"):
-        ref.decompose()
-    assert interaction_warning_problems(broken) == [
+MEDICINES = """<ul>
+<li>Opioid painkillers, benzodiazepines and other medicines that slow down the brain, taken with ketamine,
+can cause very deep sleep and slow breathing. This can lead to a coma or death.[^ketalar]</li>
+<li>Theophylline or aminophylline must not be given with ketamine.
+Together they make a seizure more likely.[^ketalar]</li>
+<li>Stimulant medicines and vasopressin: staff must watch your blood pressure and heart rate closely.[^ketalar]</li>
+</ul>"""
+
+
+def test_interaction_check_passes_the_full_warning_and_catches_a_weakened_one_and_a_lost_citation():
+    assert interaction_warning_problems(page_citing(MEDICINES)) == []
+    weakened = MEDICINES.replace("This can lead to a coma or death.", "This can make you sleepy.")
+    weakened = weakened.replace("more likely.[^ketalar]", "more likely.")
+    assert interaction_warning_problems(page_citing(weakened)) == [
         "the opioid warning does not say 'coma'",
         "the opioid warning does not say 'death'",
         "the theophylline warning does not cite the ketamine label",
     ]
+    assert interaction_warning_problems(page_citing("<ul><li>Tell the team about every medicine.</li></ul>")) == [
+        "no warning about opioid", "no warning about theophylline", "no warning about vasopressin"]
 
 
-def test_warning_signs_check_catches_a_plain_list_and_a_missing_pointer(article):
-    broken = parse(str(article))
-    broken.find(id=WARNING_SIGNS_ID).parent["class"] = ["plain"]
-    for a in broken.select('a[href="#when-to-get-help-after-a-session"]'):
-        a.decompose()
-    assert warning_signs_problems(broken) == [
+SIGNS_LIST = """<ul>
+<li>You see or hear things that are not there, and they are severe or frightening: <b>contact the clinic straight
+away</b>. If you cannot reach the clinic, <b>call your local emergency number now</b>.</li>
+<li>Thoughts of harming yourself: <b>call your local emergency number now</b>. In the US, you can also call or
+text <b>988</b>.</li>
+<li>Low mood: <b>contact the clinic</b> that treated you, or your doctor.</li>
+<li>Pain or blood when you pee: <b>contact the clinic</b> or your doctor.</li>
+<li>Yellow skin or dark pee: these can be signs of a liver problem. <b>Get medical help the same day</b>.</li>
+<li>Slow or hard breathing, or any other emergency: <b>call your local emergency number now</b>.</li>
+</ul>"""
+
+
+def session_page(signs=SIGNS_LIST, box_class="callout callout-warning", pointer="#help"):
+    return parse(f"""<div class="prose"><h2 id="facts">Facts</h2><ul><li>Know the <a href="{pointer}">warning
+    signs</a>.</li></ul><h2 id="after">After</h2><ul><li>You see or hear things differently.</li></ul>
+    <div class="{box_class}"><h3 id="help">Getting help</h3>{signs}</div></div>""")
+
+
+def test_warning_signs_check_passes_a_marked_out_list_and_catches_a_plain_one_and_a_missing_pointer():
+    assert warning_signs_problems(session_page()) == []
+    assert warning_signs_problems(session_page(box_class="callout", pointer="#after")) == [
         "the warning signs are not inside a .callout-warning",
-        "Key Facts does not point to the warning signs",
+        "the first section does not point to the warning signs",
     ]
 
 
-def warning_item(soup, contains):
-    """The first warning-list item containing `contains` (case-folded)."""
-    return next(li for li in soup.find(id=WARNING_SIGNS_ID).parent.select("li") if contains in folded(li.get_text(" ")))
+def test_warning_signs_check_catches_a_missing_sign_a_short_list_and_no_list():
+    short = "<ul><li>Low mood or yellow skin: get help today.</li><li>Any emergency: call now.</li></ul>"
+    assert warning_signs_problems(session_page(short)) == [
+        *(f"the warning signs do not mention '{sign}'" for sign in ("see or hear", "pee", "breathing")),
+        "fewer than 4 warning signs"]
+    no_list = session_page("<p>Ask the clinic.</p>")
+    assert warning_signs_problems(no_list) == ["no list of warning signs after a session"]
 
 
 def set_warning_item(soup, contains, text):
     """Replace the text of the first warning-list item containing `contains` (case-folded)."""
-    item = warning_item(soup, contains)
+    item = next(li for li in warning_list(soup).select("li") if contains in folded(li.get_text(" ")))
     item.clear()
     item.append(text)
+    return item
 
 
-def test_urgency_check_catches_a_sign_without_how_soon_and_a_weakened_one(article):
-    broken = parse(str(article))
+def test_urgency_check_passes_the_full_list_and_catches_a_sign_without_how_soon_and_a_weakened_one():
+    assert warning_urgency_problems(session_page()) == []
+    broken = session_page()
     set_warning_item(broken, "yellow", "Yellow skin or dark pee: these can be signs of a liver problem.")
     set_warning_item(broken, "see or hear", "You see or hear things that are not there: contact the clinic.")
     assert warning_urgency_problems(broken) == [
@@ -280,28 +379,36 @@ def test_urgency_check_catches_a_sign_without_how_soon_and_a_weakened_one(articl
     ]
 
 
-def test_urgency_check_catches_a_crisis_line_moved_out_of_the_list(article):
-    broken = parse(str(article))
-    item = warning_item(broken, "988")
+def test_urgency_check_catches_a_crisis_line_moved_out_of_the_list():
+    broken = session_page()
+    item = set_warning_item(broken, "988", "")
     item.parent.insert_after(parse("<p>Thoughts of harming yourself: call your local emergency number now, "
                                    "or call or text 988.</p>").p)
     item.decompose()
     assert warning_urgency_problems(broken) == ["the warning list has no item on self-harm"]
 
 
-def test_urgency_check_catches_a_crisis_item_without_988(article):
-    broken = parse(str(article))
+def test_urgency_check_catches_a_crisis_item_without_988():
+    broken = session_page()
     set_warning_item(broken, "988", "Thoughts of harming yourself: contact the clinic.")
     assert warning_urgency_problems(broken) == [
         "the warning list's self-harm do not name 988 and the emergency number, to call now"]
 
 
-def test_blood_pressure_check_catches_only_not_well_controlled(article):
-    broken = parse(str(article))
-    heading = broken.find("h2", id="who-should-not-have-ketamine-therapy")
-    item = next(li for element in section(broken, heading) for li in element.select("li")
-                if "blood pressure" in li.get_text())
-    item.clear()
-    item.append("heart disease or high blood pressure that is not well controlled")
-    assert blood_pressure_contraindication_problems(broken) == [
-        "'Who Should Not' does not say: anyone for whom a rise in blood pressure would be a serious danger"]
+def test_blood_pressure_check_passes_the_labels_terms_and_catches_only_not_well_controlled():
+    label_terms = ("<ul><li>a health problem for which a big rise in blood pressure would be a serious danger</li>"
+                   "<li>an allergy to ketamine</li></ul>")
+    assert blood_pressure_contraindication_problems(page_citing(label_terms)) == []
+    weaker = "<ul><li>heart disease or high blood pressure that is not well controlled</li></ul>"
+    assert blood_pressure_reasons(page_citing(weaker)), "the weaker wording is still found as a reason"
+    assert blood_pressure_contraindication_problems(page_citing(weaker)) == [
+        "no item says: anyone for whom a rise in blood pressure would be a serious danger"]
+
+
+def test_review_check_catches_the_trials_without_their_numbers():
+    review = (("orhurhu2019", REVIEW_2019),)
+    numbered = "<ul><li>A review in 2019 pooled 7 small trials, with 211 people in all.[^orhurhu2019]</li></ul>"
+    assert review_2019_problems(page_citing(numbered, review)) == []
+    vague = "<ul><li>A review in 2019 pooled many small trials.[^orhurhu2019]</li></ul>"
+    assert review_2019_problems(page_citing(vague, review)) == [
+        "the 2019 review is not given as 7 trials and 211 people: 'a review in 2019 pooled many small trials. 1'"]

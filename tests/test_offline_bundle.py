@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 import pytest
 from browser_checks import STYLESHEET_APPLIED, VIEWS, axe_violations_in_every_view, click_through
 from checks import mark_problems, numbering_problems, page_urls, site_path, vnu_errors
-from conftest import ARTICLE_PAGE, SITE_PAGES, home_page_parts, parse
+from conftest import FIRST_ARTICLE as ARTICLE_PAGE
+from conftest import SITE_PAGES, home_page_parts, parse
 
 from offlineconf import PRINT_EDITION_SAVE_AS, SITE_SLUG
 
@@ -165,14 +166,14 @@ WEB_LINK_MARKS = """[...document.querySelectorAll('main a[href^="https:"]')]
 @pytest.mark.browser
 def test_web_links_are_marked_visibly_as_needing_internet(recorded_page, bundle, bundle_pages):
     assert "needs internet" in bundle_pages["index.html"].find("footer").get_text()
-    recorded_page.goto((bundle / "ketamine-therapy-for-chronic-pain.html").as_uri())
+    recorded_page.goto((bundle / ARTICLE_PAGE).as_uri())
     marks = recorded_page.evaluate(WEB_LINK_MARKS)
     assert marks and set(marks) == {'" (needs internet)"'}
 
 
 @pytest.mark.browser
 def test_mark_check_catches_a_page_without_the_offline_marking(recorded_page, bundle):
-    recorded_page.goto((bundle / "ketamine-therapy-for-chronic-pain.html").as_uri())
+    recorded_page.goto((bundle / ARTICLE_PAGE).as_uri())
     recorded_page.evaluate("document.body.classList.remove('offline')")
     assert '" (needs internet)"' not in recorded_page.evaluate(WEB_LINK_MARKS)
 
@@ -187,7 +188,7 @@ def test_print_edition_loads_with_no_request_but_itself_and_holds_what_the_home_
     assert len(html.find_all("h1")) == 1
     parts = [s["id"] for s in html.select("section.print-part")]
     assert parts == home_page_parts(bundle_pages["index.html"])
-    assert html.select("section#ketamine-therapy-for-chronic-pain div.footnote li")
+    assert html.select(f"section#{Path(ARTICLE_PAGE).stem} div.footnote li")
 
 
 @pytest.mark.browser

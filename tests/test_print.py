@@ -7,7 +7,7 @@ import re
 import shutil
 
 import pytest
-from conftest import ARTICLE_PAGE
+from conftest import FIRST_ARTICLE as ARTICLE_PAGE
 
 pytestmark = pytest.mark.browser
 

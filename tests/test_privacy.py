@@ -3,7 +3,6 @@ Security Policy and no-referrer; it has no script, inline style or style attribu
 real browser it requests nothing from another origin and sets no cookie and no storage."""
 
 import re
-import shutil
 
 import pytest
 from browser_checks import privacy_problems
@@ -76,37 +75,39 @@ def test_loading_a_page_stays_on_the_site_and_stores_nothing(context, recorded_p
 
 # The checks catch the faults they are for.
 
-def test_header_check_catches_a_weak_policy(pages):
-    broken = parse(str(pages["index.html"]))
-    meta = broken.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
-    meta["content"] = meta["content"].replace("style-src 'self'", "style-src 'self' 'unsafe-inline'").replace(
+def head(policy, referrer='<meta name="referrer" content="no-referrer">'):
+    return parse(f'<head><meta http-equiv="Content-Security-Policy" content="{policy}">{referrer}</head>')
+
+
+STRICT = "default-src 'none'; style-src 'self'; object-src 'none'; base-uri 'self'; form-action 'none'"
+
+
+def test_header_check_passes_a_strict_policy_and_catches_a_weak_one():
+    assert security_header_problems(head(STRICT)) == []
+    weak = STRICT.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'").replace(
         "form-action 'none'", "form-action *")
-    broken.find("meta", attrs={"name": "referrer"}).decompose()
-    found = " ".join(security_header_problems(broken))
-    assert "'unsafe-inline'" in found and "form-action" in found and "no-referrer" in found
+    assert security_header_problems(head(weak, referrer="")) == [
+        "CSP form-action is ['*'], expected one of [[\"'none'\"]]",
+        "CSP allows [\"'unsafe-inline'\"]",
+        'no <meta name="referrer" content="no-referrer">']
+    assert security_header_problems(parse("<head></head>")) == ["no Content-Security-Policy <meta>"]
 
 
-def test_inline_code_check_catches_script_style_and_style_attribute(pages):
-    broken = parse(str(pages["index.html"]))
-    broken.body.append(broken.new_tag("script"))
-    broken.head.append(broken.new_tag("style"))
-    broken.find("h1")["style"] = "color: red"
-    assert len(inline_code_problems(broken)) == 3
+def test_inline_code_check_catches_script_style_and_style_attribute():
+    soup = parse('<head><style>h1 {}</style><script type="application/ld+json">{}</script></head>'
+                 '<body><h1 style="color: red">T</h1><script>x()</script></body>')
+    assert inline_code_problems(soup) == ["<script> 'x()'", "<style> element: 'h1 {}'", "style= attribute on <h1>"]
 
 
 @pytest.mark.browser
-def test_privacy_check_catches_a_tracker(context, recorded_page, site, tmp_path):
-    copy = shutil.copytree(site, tmp_path / "site")
-    index = copy / "index.html"
-    html = index.read_text("utf-8")
-    html = html[:html.index('<meta http-equiv="Content-Security-Policy"')] + html[html.index('<meta name="referrer"'):]
-    html = html.replace("css/site.css", "css/missing.css")
-    tracker = ('<img src="https://tracker.example/pixel.gif" alt="">'
-               '<script>document.cookie = "id=1"; localStorage.setItem("seen", "1")</script>')
-    index.write_text(html.replace("</main>", tracker + "</main>"))
+def test_privacy_check_catches_a_tracker(context, recorded_page, tmp_path):
+    tracker = ('<link rel="stylesheet" href="css/missing.css">'
+               '<main><img src="https://tracker.example/pixel.gif" alt="">'
+               '<script>document.cookie = "id=1"; localStorage.setItem("seen", "1")</script></main>')
+    (tmp_path / "index.html").write_text(tracker, "utf-8")
     errors = []
     context.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    with serve(copy, "") as url:
+    with serve(tmp_path, "") as url:
         recorded_page.goto(f"{url}/index.html")
         found = " ".join(privacy_problems(recorded_page, url))
     assert "https://tracker.example/pixel.gif" in found and "cookies" in found and "web storage" in found

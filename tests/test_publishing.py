@@ -12,12 +12,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import (
-    ARTICLE_PAGE,
     EXAMPLE_SITEURL,
     PUBLISHED_SITEURL,
     ROOT,
     build_published_site,
     build_site,
+    content_articles,
     parse,
     run_make,
     tree_digest,
@@ -162,11 +162,11 @@ def test_sitemap_lists_every_page_but_the_404(published_site, published_pages):
     assert sorted(listed) == sorted(public_url(p) for p in published_pages if p != "404.html")
 
 
-def test_atom_feed_lists_the_article_with_absolute_links(published_site):
+def test_atom_feed_lists_every_article_with_absolute_links(content, published_site):
     namespace = {"a": "http://www.w3.org/2005/Atom"}
     feed = ET.parse(published_site / "feeds" / "all.atom.xml")
     links = [link.get("href") for link in feed.findall("a:entry/a:link", namespace)]
-    assert links == [public_url(ARTICLE_PAGE)]
+    assert sorted(links) == sorted(public_url(path) for _, path in content_articles(content))
 
 
 def test_site_on_a_custom_domain_gets_cname_and_works_at_the_root(tmp_path):
@@ -232,9 +232,9 @@ def test_every_indexable_page_has_canonical_and_social_tags(published_pages):
     assert published_pages["404.html"].find("meta", attrs={"name": "robots", "content": "noindex"})
 
 
-def test_reviewed_pages_carry_medical_web_page_json_ld(published_pages):
+def test_reviewed_pages_carry_medical_web_page_json_ld(content, published_pages):
     reviewed = [path for path, soup in published_pages.items() if soup.select_one("article .review-dates time")]
-    assert ARTICLE_PAGE in reviewed
+    assert {path for _, path in content_articles(content)} <= set(reviewed)
     found = {path: p for path in reviewed if (p := structured_data_problems(published_pages[path], public_url(path)))}
     assert found == {}
 
@@ -265,22 +265,44 @@ def test_each_page_has_one_address_in_its_tags_and_the_sitemap(published_site, p
             if path != "404.html" and (found := address_problems(soup, public_url(path), sitemap))} == {}
 
 
-def test_address_check_catches_a_second_address_and_a_page_not_in_the_sitemap(published_site, published_pages):
-    broken = parse(str(published_pages[ARTICLE_PAGE]))
-    script = broken.find("script", type="application/ld+json")
-    own = f'"url": "{public_url(ARTICLE_PAGE)}"'
-    script.string = script.string.replace(own, '"url": "https://elsewhere.example/"', 1)
-    sitemap = sitemap_locations(published_site) - {public_url(ARTICLE_PAGE)}
-    assert address_problems(broken, public_url(ARTICLE_PAGE), sitemap) == [
-        "JSON-LD is https://elsewhere.example/", f"the sitemap does not list {public_url(ARTICLE_PAGE)}"]
+# The checkers catch the faults they are for, on a few lines of HTML written here.
+
+PAGE_URL = f"{EXAMPLE_SITEURL}/a.html"
 
 
-def test_social_check_catches_a_missing_canonical_and_a_wrong_og_url(published_pages):
-    broken = parse(str(published_pages[ARTICLE_PAGE]))
-    broken.find("link", rel="canonical").decompose()
-    broken.find("meta", property="og:url")["content"] = PUBLISHED_SITEURL + "/"
-    found = " ".join(social_metadata_problems(broken, public_url(ARTICLE_PAGE)))
-    assert "canonical" in found and "og:url" in found
+def test_address_check_catches_a_second_address_and_a_page_not_in_the_sitemap():
+    soup = parse(f'<link rel="canonical" href="{PAGE_URL}"><meta property="og:url" content="{PAGE_URL}">'
+                 '<script type="application/ld+json">{"url": "https://elsewhere.example/"}</script>')
+    assert address_problems(soup, PAGE_URL, {f"{EXAMPLE_SITEURL}/b.html"}) == [
+        "JSON-LD is https://elsewhere.example/", f"the sitemap does not list {PAGE_URL}"]
+
+
+def test_social_check_catches_a_missing_canonical_and_a_wrong_og_url():
+    tags = "".join(f'<meta property="og:{name}" content="x">' for name in ("title", "description", "type", "site_name"))
+    tags += "".join(f'<meta name="twitter:{name}" content="x">' for name in ("title", "description"))
+    tags += f'<meta name="twitter:card" content="summary"><meta property="og:url" content="{EXAMPLE_SITEURL}/">'
+    soup = parse(tags)
+    assert social_metadata_problems(soup, PAGE_URL) == [
+        f"<link rel='canonical'> should be {PAGE_URL}, found None",
+        f"<meta property='og:url'> should be {PAGE_URL}, found '{EXAMPLE_SITEURL}/'"]
+
+
+SOURCE = "https://doi.org/10.1000/x"
+MEDICAL_WEB_PAGE = {
+    "@context": "https://schema.org", "@type": "MedicalWebPage", "url": PAGE_URL, "lastReviewed": "2026-12-01",
+    "about": [{"@type": "MedicalCondition", "name": "Chronic pain"}], "audience": {"@type": "MedicalAudience"},
+    "citation": [{"@type": "ScholarlyArticle", "url": SOURCE}],
+}
+
+
+def reviewed_page(json_ld):
+    return parse(f'<script type="application/ld+json">{json_ld}</script><article>'
+                 '<p class="review-dates"><time datetime="2026-12-01">1 December 2026</time></p>'
+                 f'<div class="footnote"><ol><li id="fn-a"><a href="{SOURCE}">{SOURCE}</a></li></ol></div></article>')
+
+
+def test_json_ld_check_passes_a_well_formed_block():
+    assert structured_data_problems(reviewed_page(json.dumps(MEDICAL_WEB_PAGE)), PAGE_URL) == []
 
 
 @pytest.mark.parametrize("mutation, expected", [
@@ -290,11 +312,9 @@ def test_social_check_catches_a_missing_canonical_and_a_wrong_og_url(published_p
     (lambda s: s.replace('"citation": [', '"citation": [{"@type": "CreativeWork", "name": "x"},'), "cites"),
     (lambda s: s.replace("{", "{{", 1), "does not parse"),
 ])
-def test_json_ld_check_catches_a_broken_block(published_pages, mutation, expected):
-    broken = parse(str(published_pages[ARTICLE_PAGE]))
-    block = broken.find("script", type="application/ld+json")
-    block.string = mutation(block.string)
-    assert any(expected in p for p in structured_data_problems(broken, public_url(ARTICLE_PAGE)))
+def test_json_ld_check_catches_a_broken_block(mutation, expected):
+    broken = reviewed_page(mutation(json.dumps(MEDICAL_WEB_PAGE)))
+    assert any(expected in p for p in structured_data_problems(broken, PAGE_URL))
 
 
 # The deploy workflow.

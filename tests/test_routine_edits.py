@@ -1,63 +1,224 @@
-"""Promise: routine editing keeps `make test` green. A copy of the content with new review
-dates and a second article builds, and passes the structural, link and citation checks,
-with every shown date equal to its page's metadata."""
+"""Promise: routine editing keeps `make test` green. One edited copy of the content, holding
+the edits an editor makes every month (new review dates, a second article, an 11th question,
+a new row in the article's evidence table, a new glossary term, a new reference the article
+cites), builds locally and for publishing, and passes the suite's own content checks: every
+test of the content-facing modules that reads only the build runs again on the edited build.
+A test there that pins today's content fails here."""
 
 import datetime
+import inspect
 import re
 import shutil
 
 import pytest
-from checks import footnote_problems, heading_problems, link_problems, metadata_problems
-from conftest import ARTICLE_SOURCE, ROOT, build_site, parse
+import test_citations
+import test_links
+import test_medical_safety
+import test_privacy
+import test_publishing
+import test_reading_level
+import test_structure
+from conftest import (
+    PUBLISHED_SITEURL,
+    ROOT,
+    build_site,
+    content_articles,
+    home_page_articles,
+    parse,
+    source_metadata,
+)
+from test_budgets import budget_problems
+from weight import page_weight
 
 from pelicanconf import long_date
-from plugins.content_rules.sources import parse_metadata
 
-ARTICLE = ARTICLE_SOURCE
+# The day of the edits: a month on, so every date really changes (today's content may have
+# been reviewed today); the site is built as of that day (BUILD_DATE).
+EDIT_DAY = datetime.date.today() + datetime.timedelta(days=30)
+# The edits, in an editor's words. The new text reuses sentences the content already says,
+# with the sources it already cites: nothing medical is written here.
+SECOND_ARTICLE = {"Title": "Ketamine for Chronic Pain: What the Research Shows",
+                  "Slug": "ketamine-what-the-research-shows", "Menu_label": "What the research shows"}
+NEW_QUESTION = "Which warning signs after a session mean I should get help, and who do I contact?"
+NEW_REFERENCE = "asra-guidelines"  # the 2018 US guidelines, cited under a second label
+NEW_ROW = ["Other kinds of long-term pain", "Weak or none[^cohen2018]",
+           f"The US guidelines found weak or no evidence for other kinds of long-term pain.[^{NEW_REFERENCE}]"]
+NEW_TERM = ("Benzodiazepine", "A medicine for anxiety or sleep. Taken with ketamine, it can cause very deep sleep "
+            "and slow breathing.[^ketalar]")
+
+# The modules whose promises are about the content, and the fixtures a test of theirs may
+# take to be run again here: any other fixture (a browser, a temp folder) means it is not
+# a check of the build. Checker self-tests ("catches") run on their own small inputs.
+CONTENT_MODULES = (test_structure, test_links, test_citations, test_medical_safety, test_reading_level,
+                   test_publishing, test_privacy)
+BUILD_FIXTURES = {"content", "site", "pages", "articles", "article", "published_site", "published_pages"}
+
+
+def edit(path, change):
+    path.write_text(change(path.read_text("utf-8")), "utf-8")
+
+
+def set_metadata(text, key, value):
+    """The Markdown with its `key:` line set to `value` (added after the Title line if missing)."""
+    if re.search(rf"^{key}: ", text, re.M):
+        return re.sub(rf"^{key}: .*$", f"{key}: {value}", text, count=1, flags=re.M)
+    return re.sub(r"^(Title: .*)$", rf"\1\n{key}: {value}", text, count=1, flags=re.M)
+
+
+def new_review_dates(text):
+    if not re.search(r"^Reviewed: ", text, re.M):
+        return text
+    next_review = EDIT_DAY + datetime.timedelta(days=365)
+    for key, value in (("Modified", EDIT_DAY), ("Reviewed", EDIT_DAY), ("Next_review", next_review)):
+        text = set_metadata(text, key, value)
+    return text
+
+
+def add_question(text):
+    """An 11th question (or whatever comes next) after the last one, and the summary's count."""
+    numbered = re.findall(r"^(\d+)\. .*$", text, re.M)
+    last = max(int(n) for n in numbered)
+    text = re.sub(rf"^({last}\. .*)$", rf"\1\n{last + 1}. {NEW_QUESTION}", text, count=1, flags=re.M)
+    return re.sub(rf"^(Summary: .*)\b{last} questions\b", rf"\g<1>{last + 1} questions", text, count=1, flags=re.M)
+
+
+def add_table_row(text):
+    """A row at the end of the page's first table, with as many cells as its header."""
+    lines = text.split("\n")
+    header = next(i for i, line in enumerate(lines) if line.startswith("|") and lines[i + 1].startswith("|---"))
+    end = next(i for i in range(header, len(lines)) if not lines[i].startswith("|"))
+    columns = lines[header].strip("|").count("|") + 1
+    cells = [NEW_ROW[0], *[NEW_ROW[1]] * (columns - 2), NEW_ROW[-1]]
+    lines.insert(end, "| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def add_term(text):
+    """The new term and its definition, in A to Z order among the glossary's terms."""
+    term, definition = NEW_TERM
+    terms = re.findall(r"^(\w[^\n:]*)\n:   ", text, re.M)
+    after = next((t for t in terms if t.casefold() > term.casefold()), None)
+    entry = f"{term}\n:   {definition}\n\n"
+    return text.replace(f"{after}\n:   ", entry + f"{after}\n:   ", 1) if after else text + "\n" + entry
+
+
+def add_reference(text):
+    """A copy of the guidelines' reference under a new label, as an editor adds a source."""
+    guidelines = re.search(r"^\[\^cohen2018\]: (.*)$", text, re.M)[1]
+    return text.rstrip("\n") + f"\n[^{NEW_REFERENCE}]: {guidelines}\n"
+
+
+class EditedBuild:
+    def __init__(self, folder):
+        self.content = shutil.copytree(ROOT / "content", folder / "content")
+        self.first_source, self.first_page = content_articles(self.content)[0]
+        self.edit()
+        self.site = self.build(folder / "site")
+        self.published_site = self.build(folder / "published", "publishconf.py", SITEURL=PUBLISHED_SITEURL)
+        self.pages = self.read(self.site)
+        self.published_pages = self.read(self.published_site)
+        self.articles = {path: self.pages[path] for path in home_page_articles(self.pages["index.html"])}
+
+    def edit(self):
+        for source in self.content.glob("*/*.md"):
+            edit(source, new_review_dates)
+        second = (self.content / self.first_source).read_text("utf-8")
+        for key, value in {**SECOND_ARTICLE, "Date": EDIT_DAY}.items():
+            second = set_metadata(second, key, value)
+        (self.content / "articles" / f"{SECOND_ARTICLE['Slug']}.md").write_text(second, "utf-8")
+        edit(self.content / self.first_source, add_table_row)
+        edit(self.content / "references.md", add_reference)
+        edit(self.content / "pages" / "questions.md", add_question)
+        edit(self.content / "pages" / "glossary.md", add_term)
+
+    def build(self, output, settings="pelicanconf.py", **env):
+        """Build as `make html` (or, with publishconf.py, `make publish`) would on EDIT_DAY."""
+        result = build_site(output, settings, self.content, env={"BUILD_DATE": EDIT_DAY.isoformat(), **env})
+        assert result.returncode == 0, f"the edited content did not build:\n{result.stdout}\n{result.stderr}"
+        return output
+
+    @staticmethod
+    def read(site):
+        return {p.relative_to(site).as_posix(): parse(p.read_text("utf-8")) for p in sorted(site.rglob("*.html"))}
+
+    def fixtures(self):
+        return {"content": self.content, "site": self.site, "pages": self.pages, "articles": self.articles,
+                "article": next(iter(self.articles.values())), "published_site": self.published_site,
+                "published_pages": self.published_pages}
 
 
 @pytest.fixture(scope="module")
-def edited_site(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("edited")
-    content = shutil.copytree(ROOT / "content", folder / "content")
-    today = datetime.date.today()
-    for source in content.glob("*/*.md"):
-        text = source.read_text("utf-8")
-        text = re.sub(r"^Reviewed: .*$", f"Reviewed: {today}", text, flags=re.M)
-        text = re.sub(r"^Modified: .*$", f"Modified: {today}", text, flags=re.M)
-        text = re.sub(r"^Next_review: .*$", f"Next_review: {today + datetime.timedelta(days=365)}", text, flags=re.M)
-        source.write_text(text, "utf-8")
-    second = (content / ARTICLE).read_text("utf-8")
-    second = re.sub(r"^Title: .*$", "Title: A Second Article About Ketamine", second, flags=re.M)
-    second = re.sub(r"^Slug: .*$", "Slug: a-second-article", second, flags=re.M)
-    (content / "articles" / "a-second-article.md").write_text(second, "utf-8")
-    output = folder / "output"
-    result = build_site(output, content=content)
-    assert result.returncode == 0, result.stdout + result.stderr
-    pages = {p.name: parse(p.read_text("utf-8")) for p in output.glob("*.html")}
-    return content, output, pages
+def edited(tmp_path_factory):
+    return EditedBuild(tmp_path_factory.mktemp("edited"))
 
 
-def test_every_page_of_the_edited_site_passes_the_structure_link_and_citation_checks(edited_site):
-    _, output, pages = edited_site
-    found = {name: problems for name, soup in pages.items()
-             if (problems := heading_problems(soup) + metadata_problems(soup) + footnote_problems(soup)
-                 + link_problems(name, soup, output, pages))}
-    assert found == {}
+def parameter_sets(function):
+    """The keyword arguments of each case of a test's `parametrize` marks ([{}] if it has none)."""
+    cases = [{}]
+    for mark in getattr(function, "pytestmark", []):
+        if mark.name != "parametrize":
+            continue
+        names = [n.strip() for n in mark.args[0].split(",")] if isinstance(mark.args[0], str) else list(mark.args[0])
+        values = [v.values if hasattr(v, "values") else (v if len(names) > 1 else (v,)) for v in mark.args[1]]
+        cases = [{**case, **dict(zip(names, value, strict=True))} for case in cases for value in values]
+    return cases
 
 
-def test_every_shown_review_date_is_its_pages_metadata(edited_site):
-    content, _, pages = edited_site
-    for source in content.glob("*/*.md"):
-        metadata = dict(parse_metadata(source.read_text("utf-8"))[0])
+def content_checks():
+    """(test id, test function, its parameters) of each test of CONTENT_MODULES that reads only the build."""
+    for module in CONTENT_MODULES:
+        for name, function in vars(module).items():
+            if not name.startswith("test_") or "catches" in name or not inspect.isfunction(function):
+                continue
+            for case in parameter_sets(function):
+                fixtures = set(inspect.signature(function).parameters) - set(case)
+                if fixtures and fixtures <= BUILD_FIXTURES:
+                    label = "".join(f"[{value}]" for value in case.values())
+                    yield pytest.param(function, case, id=f"{module.__name__}::{name}{label}")
+
+
+CONTENT_CHECKS = list(content_checks())
+
+
+def test_the_rerun_holds_the_content_checks():
+    """The list is read from the modules, so make sure it did not come out empty or lose a module."""
+    modules = {check.id.split("::")[0] for check in CONTENT_CHECKS}
+    assert modules == {module.__name__ for module in CONTENT_MODULES}, modules
+    assert len(CONTENT_CHECKS) >= 30
+
+
+@pytest.mark.parametrize("check, case", CONTENT_CHECKS)
+def test_the_edited_build_passes(edited, check, case):
+    available = edited.fixtures()
+    check(**case, **{name: available[name] for name in inspect.signature(check).parameters if name not in case})
+
+
+def test_the_edits_are_in_the_build(edited):
+    """Each edit reached the pages, so the checks above ran on it."""
+    first, pages = edited.pages[edited.first_page], edited.pages
+    assert list(edited.articles) == [f"{SECOND_ARTICLE['Slug']}.html", edited.first_page], "newest first"
+    rows = [[td.get_text(" ", strip=True) for td in tr.find_all(["th", "td"])] for tr in first.select("table tr")]
+    assert rows[-1][0] == NEW_ROW[0]
+    assert first.select(f'.footnote li[id="fn-{NEW_REFERENCE}"]'), "the new reference is in the article's list"
+    questions = [li.get_text(" ", strip=True) for li in pages["questions.html"].select(".checklist ol > li")]
+    assert questions[-1] == NEW_QUESTION
+    assert NEW_TERM[0] in [dt.get_text(strip=True) for dt in pages["glossary.html"].select("dt")]
+
+
+def test_every_shown_review_date_is_its_pages_metadata(edited):
+    for source in edited.content.glob("*/*.md"):
+        metadata = source_metadata(source)
         if "reviewed" not in metadata:
             continue
-        page = pages[f"{metadata['slug']}.html"]
+        page = edited.pages[f"{metadata['slug']}.html"]
         shown = [(t["datetime"], t.get_text()) for t in page.select(".review-dates time")]
         assert shown == [(metadata[key], long_date(metadata[key])) for key in ("reviewed", "next_review")]
+        assert metadata["reviewed"] == str(EDIT_DAY)
 
 
-def test_the_home_page_lists_both_articles(edited_site):
-    _, _, pages = edited_site
-    listed = [a["href"] for a in pages["index.html"].select(".article-list h3 a")]
-    assert sorted(listed) == ["./a-second-article.html", "./ketamine-therapy-for-chronic-pain.html"]
+@pytest.mark.parametrize("build", ["local", "published"])
+def test_every_edited_page_is_within_its_budgets(edited, build):
+    folder, pages, url = ((edited.site, edited.pages, "") if build == "local" else
+                          (edited.published_site, edited.published_pages, PUBLISHED_SITEURL))
+    assert {path: found for path, soup in pages.items()
+            if (found := budget_problems(page_weight(folder, path, soup, url)))} == {}

@@ -1,13 +1,13 @@
 """Promise: every page is well structured: one h1, no skipped heading levels, unique ids,
 the metadata browsers and search engines need, and the article follows the agreed outline."""
 
+import re
 from pathlib import Path
 
 from checks import heading_problems, heading_text, metadata_problems, outline, problems_by_page
-from conftest import ARTICLE_SOURCE, ROOT, SITE_PAGES, parse
+from conftest import content_articles, content_pages, parse, source_metadata
 
 from pelicanconf import long_date
-from plugins.content_rules.sources import parse_metadata
 
 EXPECTED_OUTLINE = [
     line for line in (Path(__file__).parent / "expected_outline.txt").read_text("utf-8").splitlines()
@@ -29,27 +29,52 @@ def test_every_page_has_lang_title_description_viewport_and_image_alt(pages):
     assert problems_by_page(pages, metadata_problems) == {}
 
 
-def test_article_outline_matches_the_brief(article):
-    assert outline(article) == EXPECTED_OUTLINE
+def brief_outline_problems(articles):
+    """The article the content brief describes (the one with its title) follows the brief's
+    outline; other articles have outlines of their own."""
+    briefs = [path for path, soup in articles.items() if outline(soup)[:1] == EXPECTED_OUTLINE[:1]]
+    if len(briefs) != 1:
+        return [f"expected one article with the brief's '{EXPECTED_OUTLINE[0]}', found {briefs}"]
+    found = outline(articles[briefs[0]])
+    return [f"{briefs[0]}: its outline is {found}, not the brief's"] if found != EXPECTED_OUTLINE else []
 
 
-def test_article_shows_contents_review_dates_and_safety_notes(article):
-    contents = [a["href"] for a in article.select("nav.contents-list a")]
-    assert contents == [f"#{h['id']}" for h in article.select(".prose h2")]
-    dates = article.select_one(".review-dates")
-    assert "Last reviewed" in dates.get_text() and "Next review due" in dates.get_text()
-    metadata = dict(parse_metadata((ROOT / "content" / ARTICLE_SOURCE).read_text("utf-8"))[0])
-    shown = [(t["datetime"], t.get_text()) for t in dates.find_all("time")]
-    assert shown == [(metadata[key], long_date(metadata[key])) for key in ("reviewed", "next_review")]
-    notes = " ".join(aside.get_text(" ", strip=True) for aside in article.select("aside.callout"))
-    assert "not medical advice" in notes and "988" in notes and "emergency" in notes
+def test_the_briefs_article_follows_the_briefs_outline(articles):
+    assert brief_outline_problems(articles) == []
 
 
-def test_questions_page_carries_the_safety_notes_too(pages):
-    questions = pages["questions.html"]
-    assert questions.select_one(".review-dates") is not None
-    assert len(questions.select("aside.callout")) == 2
-    assert len(questions.select(".checklist ol > li")) == 10
+def test_every_article_shows_contents_review_dates_and_safety_notes(content, pages):
+    for source, path in content_articles(content):
+        article = pages[path]
+        contents = [a["href"] for a in article.select("nav.contents-list a")]
+        assert contents == [f"#{h['id']}" for h in article.select(".prose h2")], path
+        dates = article.select_one(".review-dates")
+        assert "Last reviewed" in dates.get_text() and "Next review due" in dates.get_text(), path
+        metadata = source_metadata(content / source)
+        shown = [(t["datetime"], t.get_text()) for t in dates.find_all("time")]
+        assert shown == [(metadata[key], long_date(metadata[key])) for key in ("reviewed", "next_review")], path
+        notes = " ".join(aside.get_text(" ", strip=True) for aside in article.select("aside.callout"))
+        assert "not medical advice" in notes and "988" in notes and "emergency" in notes, path
+
+
+def checklist_problems(soup):
+    """The questions page has questions, as many as its summary (its description) says."""
+    questions = soup.select(".checklist ol > li")
+    if not questions:
+        return ["the checklist has no questions"]
+    said = re.search(r"\b(\d+) questions\b", soup.find("meta", attrs={"name": "description"})["content"])
+    if said and int(said[1]) != len(questions):
+        return [f"the summary says {said[1]} questions, the checklist has {len(questions)}"]
+    return []
+
+
+def test_every_checklist_page_carries_the_safety_notes_too(pages):
+    checklists = {path: soup for path, soup in pages.items() if soup.select_one(".checklist")}
+    assert checklists, "no page has the questions checklist"
+    for path, soup in checklists.items():
+        assert soup.select_one(".review-dates") is not None, path
+        assert len(soup.select("aside.callout")) == 2, path
+        assert checklist_problems(soup) == [], path
 
 
 def test_every_page_has_landmarks_and_a_skip_link_first(pages):
@@ -60,39 +85,51 @@ def test_every_page_has_landmarks_and_a_skip_link_first(pages):
         assert first_link.get("href") == "#main", f"{path}: the first focusable element is not the skip link"
 
 
-def test_home_page_lists_every_article_with_its_summary(pages):
+def test_home_page_lists_every_article_newest_first_with_its_summary(content, pages):
     home = pages["index.html"]
     items = home.select(".article-list > li")
-    assert [li.h3.a["href"] for li in items] == ["./ketamine-therapy-for-chronic-pain.html"]
+    listed = [li.h3.a["href"].removeprefix("./") for li in items]
+    assert sorted(listed) == sorted(path for _, path in content_articles(content))
+    dates = {path: source_metadata(content / source)["date"] for source, path in content_articles(content)}
+    assert [dates[path] for path in listed] == sorted(dates.values(), reverse=True), "newest first"
     assert all(li.find("p").get_text(strip=True) for li in items)
 
 
 # The checkers catch the faults they are for.
 
-def test_heading_check_catches_a_skipped_level_a_second_h1_and_a_duplicate_id(article):
-    broken = parse(str(article))
-    broken.select(".prose h2")[1].name = "h4"
-    broken.select(".prose h2")[2].name = "h1"
-    broken.select(".prose h2")[3]["id"] = broken.select(".prose h2")[4]["id"]
-    found = " ".join(heading_problems(broken))
-    assert "skips a level" in found and "exactly one <h1>, found 2" in found and "used twice" in found
+def test_heading_check_catches_a_skipped_level_a_second_h1_and_a_duplicate_id():
+    soup = parse('<h1>Guide</h1><h2 id="a">Facts</h2><h4>Detail</h4><h1>Again</h1><h2 id="a">Risks</h2>')
+    assert heading_problems(soup) == [
+        "expected exactly one <h1>, found 2", "<h4> 'Detail' skips a level after <h2>", "id 'a' is used twice"]
 
 
-def test_outline_check_catches_a_renamed_section(article):
-    broken = parse(str(article))
-    broken.select(".prose h2")[0].contents[0].replace_with("Quick facts")
-    assert outline(broken) != EXPECTED_OUTLINE
+def test_outline_check_catches_a_renamed_section_and_a_missing_brief_article():
+    title = EXPECTED_OUTLINE[0].removeprefix("h1: ")
+    renamed = parse(f"<h1>{title}</h1><h2>Quick facts</h2>")
+    assert brief_outline_problems({"a.html": renamed}) == [
+        f"a.html: its outline is {outline(renamed)}, not the brief's"]
+    assert brief_outline_problems({"b.html": parse("<h1>Another article</h1>")}) == [
+        f"expected one article with the brief's '{EXPECTED_OUTLINE[0]}', found []"]
 
 
-def test_metadata_check_catches_missing_description_and_alt(article):
-    broken = parse(str(article))
-    broken.find("meta", attrs={"name": "description"}).decompose()
-    broken.find("main").append(broken.new_tag("img", src="x.png"))
-    assert len(metadata_problems(broken)) == 2
+def test_metadata_check_catches_missing_description_and_alt():
+    soup = parse('<html lang="en"><head><title>T</title><meta name="viewport" content="width=device-width">'
+                 '</head><body><main><img src="x.png"></main></body></html>')
+    assert metadata_problems(soup) == [
+        'no <meta name="description"> with content', "<img src='x.png'> has no alt attribute"]
 
 
-def test_every_page_is_listed_for_the_per_page_checks(pages):
-    assert sorted(pages) == sorted(SITE_PAGES)
+def test_checklist_check_catches_an_empty_list_and_a_summary_that_miscounts():
+    def page(items):
+        return parse('<meta name="description" content="A checklist of 2 questions.">'
+                     f'<div class="checklist"><ol>{"<li>Why?</li>" * items}</ol></div>')
+    assert checklist_problems(page(0)) == ["the checklist has no questions"]
+    assert checklist_problems(page(3)) == ["the summary says 2 questions, the checklist has 3"]
+    assert checklist_problems(page(2)) == []
+
+
+def test_every_page_is_listed_for_the_per_page_checks(content, pages):
+    assert sorted(pages) == sorted(content_pages(content))
 
 
 def test_section_headings_hold_only_their_words(pages):

@@ -327,7 +327,7 @@ def check_entities(root):
 def cites(element):
     """Has a citation mark, or a citation the build does not know (reported as that: one problem)."""
     return bool(element.xpath(".//a[@class='footnote-ref']")) or bool(UNRESOLVED_CITATION.search(
-        "".join(element.itertext())))
+        "".join(element.xpath(".//text()[not(ancestor::code)]"))))
 
 
 def introduced_list(block):

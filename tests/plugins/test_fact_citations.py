@@ -4,7 +4,7 @@ line an editor is shown for it (content_rules.source_line)."""
 
 import pytest
 
-from plugins.content_rules.content_rules import source_line, uncited_facts
+from plugins.content_rules.content_rules import cites, source_line, uncited_facts
 from plugins.content_rules.html_policy import parse
 
 MARK = '<sup><a class="footnote-ref" href="#fn-a">1</a></sup>'
@@ -37,6 +37,11 @@ def test_a_list_borrows_no_citation_from_an_uncited_lead_in_or_a_lead_in_from_ha
     # A sentence that does not end with ':' introduces nothing.
     assert uncited(f"<p>Side effects.{MARK}</p><ul><li>feeling sick</li></ul>") == [
         "this list item states a fact but cites no source"]
+
+
+def test_a_page_that_shows_how_to_cite_in_code_is_not_a_page_that_cites():
+    assert not cites(parse("<p>Cite a source by writing <code>[^label]</code>.</p>"))
+    assert cites(parse("<p>Cited.[^unknown]</p>")) and cites(parse(f"<p>Cited.{MARK}</p>"))
 
 
 def test_advice_needs_no_citation_but_may_state_no_number():
