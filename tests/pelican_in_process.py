@@ -22,9 +22,15 @@ ROOT = Path(__file__).resolve().parent.parent
 # A page nested too deeply for Markdown fails at a depth the error line names, so main() here
 # starts exactly as deep.
 PYTHON_M_DEPTH = 3
-# What every build imports and is slow to import; the plugins are imported by each build itself.
-PRELOAD = ["pelican", "pelican.generators", "pelican.readers", "pelican.writers", "markdown", "jinja2",
-           "lxml.html", "html5lib", "nh3", "rcssmin", "bs4"]
+# What every build imports: Pelican, the libraries and Markdown extensions it uses, and our plugins
+# (plugins/), which Pelican then takes from sys.modules. Imported, never run: each build starts
+# from the state an import leaves, as a fresh process would.
+PRELOAD = ["pelican", "pelican.generators", "pelican.readers", "pelican.writers", "pelican.plugins._utils",
+           "markdown", *(f"markdown.extensions.{name}" for name in ("meta", "tables", "def_list", "attr_list",
+                                                                    "md_in_html", "admonition", "smarty", "abbr",
+                                                                    "footnotes", "toc")),
+           "jinja2", "lxml.html", "html5lib", "nh3", "rcssmin", "bs4",
+           "content_rules", "page_structure", "minify_css", "accessible_tables.accessible_tables"]
 
 
 def frames_deep():
@@ -67,6 +73,7 @@ def pelican_main(argv, log, env):
 
 def serve_builds():
     """The forking process: one build a line on stdin, one exit status a line on stdout."""
+    sys.path.insert(0, str(ROOT / "plugins"))  # as pelicanconf.py puts it, and Pelican's PLUGIN_PATHS
     for module in PRELOAD:
         __import__(module)
     for line in sys.stdin:
