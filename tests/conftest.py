@@ -12,6 +12,7 @@ from checks import parse  # noqa: F401 (the tests import it from here)
 from pages_server import serve
 from prerequisites import CHROMIUM_ARGS, find_chromium
 
+from plugins.content_rules.content_rules import source_line
 from plugins.content_rules.sources import parse_metadata
 from scripts.build import SITE_MARKER, run_pelican
 
@@ -41,6 +42,23 @@ def content_articles(content=ROOT / "content"):
     articles = [(source, source_metadata(source)) for source in sorted(content.glob("articles/*.md"))]
     articles.sort(key=lambda article: article[1]["date"], reverse=True)
     return [(source.relative_to(content).as_posix(), page_file(metadata)) for source, metadata in articles]
+
+
+def in_the_source(found, content=ROOT / "content"):
+    """Problems by page ({page: [problem, or (words, problem)]}) as an editor needs them: by the
+    Markdown file, and the line where the words are found there (the build's own source_line):
+    ["content/articles/x.md:42: 'words': problem"]. [] when there are none."""
+    sources = {page_file(source_metadata(source)): source
+               for source in sorted([*content.glob("articles/*.md"), *content.glob("pages/*.md")])}
+    lines = []
+    for page, problems in found.items():
+        source = sources.get(page)
+        where = source.relative_to(content.parent).as_posix() if source else page
+        for problem in problems:
+            words, problem = problem if isinstance(problem, tuple) else (None, problem)
+            line = words and source and source_line(source, words)
+            lines.append(f"{where}{f':{line}' if line else ''}: {f'{words!r}: ' if words else ''}{problem}")
+    return lines
 
 
 def home_page_articles(index):

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 from checks import problems_by_page
-from conftest import parse
+from conftest import in_the_source, parse
 
 # Phrases the fact-check of 2026-11-27 removed, each with its reason. Matched in the text and
 # link addresses of every page, after folding case, entities, odd spaces and invisible characters.
@@ -224,31 +224,31 @@ def covering(articles, covers):
     return {path: soup for path, soup in articles.items() if covers(soup)}
 
 
-def test_no_page_brings_back_a_corrected_mistake(pages):
-    assert problems_by_page(pages, forbidden_phrases) == {}
+def test_no_page_brings_back_a_corrected_mistake(pages, content):
+    assert in_the_source(problems_by_page(pages, forbidden_phrases), content) == []
 
 
-def test_every_article_that_names_an_interacting_medicine_warns_as_seriously_as_the_label(articles):
+def test_every_article_that_names_an_interacting_medicine_warns_as_seriously_as_the_label(articles, content):
     warning = covering(articles, names_an_interacting_medicine)
     assert warning, "no article warns about the medicines that are dangerous with ketamine"
-    assert problems_by_page(warning, interaction_warning_problems) == {}
+    assert in_the_source(problems_by_page(warning, interaction_warning_problems), content) == []
 
 
-def test_every_article_with_warning_signs_lists_when_to_get_help_after_a_session(articles):
+def test_every_article_with_warning_signs_lists_when_to_get_help_after_a_session(articles, content):
     listing = covering(articles, lambda soup: warning_list(soup) is not None)
     assert listing, "no article lists the warning signs after a session"
-    assert problems_by_page(listing, warning_signs_problems) == {}
+    assert in_the_source(problems_by_page(listing, warning_signs_problems), content) == []
 
 
-def test_each_warning_sign_says_how_soon_and_the_crisis_line_is_in_the_list(articles):
+def test_each_warning_sign_says_how_soon_and_the_crisis_line_is_in_the_list(articles, content):
     listing = covering(articles, lambda soup: warning_list(soup) is not None)
-    assert listing and problems_by_page(listing, warning_urgency_problems) == {}
+    assert listing and in_the_source(problems_by_page(listing, warning_urgency_problems), content) == []
 
 
-def test_blood_pressure_as_a_reason_not_to_have_ketamine_is_given_in_the_labels_terms(articles):
+def test_blood_pressure_as_a_reason_not_to_have_ketamine_is_given_in_the_labels_terms(articles, content):
     giving = covering(articles, blood_pressure_reasons)
     assert giving, "no article gives blood pressure as a reason not to have ketamine"
-    assert problems_by_page(giving, blood_pressure_contraindication_problems) == {}
+    assert in_the_source(problems_by_page(giving, blood_pressure_contraindication_problems), content) == []
 
 
 @pytest.mark.parametrize("url", [
@@ -259,10 +259,10 @@ def test_the_articles_cite_the_new_nhs_sources(articles, url):
     assert any(soup.select(f'.footnote a[href="{url}"]') for soup in articles.values())
 
 
-def test_the_2019_review_is_described_by_its_numbers(articles):
+def test_the_2019_review_is_described_by_its_numbers(articles, content):
     describing = covering(articles, review_2019_blocks)
     assert describing, "no article describes the trials of the 2019 review"
-    assert problems_by_page(describing, review_2019_problems) == {}
+    assert in_the_source(problems_by_page(describing, review_2019_problems), content) == []
 
 
 # The checkers catch the faults they are for, on small pages written here.
@@ -412,3 +412,13 @@ def test_review_check_catches_the_trials_without_their_numbers():
     vague = "<ul><li>A review in 2019 pooled many small trials.[^orhurhu2019]</li></ul>"
     assert review_2019_problems(page_citing(vague, review)) == [
         "the 2019 review is not given as 7 trials and 211 people: 'a review in 2019 pooled many small trials. 1'"]
+
+
+def test_a_problem_is_shown_at_its_markdown_file_and_line(tmp_path):
+    article = tmp_path / "content" / "articles" / "x.md"
+    article.parent.mkdir(parents=True)
+    article.write_text("Title: X\nSlug: x\n\nIntro.\n\nOne session is Rarely\nenough.\n", "utf-8")
+    found = {"x.html": [("rarely enough", "no source"), "no warning about opioid"], "index.html": ["no list"]}
+    assert in_the_source(found, tmp_path / "content") == [
+        "content/articles/x.md:6: 'rarely enough': no source", "content/articles/x.md: no warning about opioid",
+        "index.html: no list"]

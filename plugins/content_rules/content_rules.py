@@ -81,8 +81,9 @@ def source_line(path, needle):
     for number, line in enumerate(lines[start:], start + 1):
         if needle in line:
             return number
-    words = WORD.findall(needle)[:6]
-    tokens = [(number, word) for number, line in enumerate(lines[start:], start + 1) for word in WORD.findall(line)]
+    words = WORD.findall(needle.casefold())[:6]
+    tokens = [(number, word) for number, line in enumerate(lines[start:], start + 1)
+              for word in WORD.findall(line.casefold())]
     for index in range(len(tokens) - len(words) + 1) if words else ():
         if [word for _, word in tokens[index:index + len(words)]] == words:
             return tokens[index][0]
