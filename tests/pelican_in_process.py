@@ -1,6 +1,6 @@
 """Builds run as `make html` runs Pelican (scripts/build.py's command line, `python -m pelican ...
---fatal warnings`), each in a child forked from one process that has imported Pelican and the
-libraries the plugins use: the same code, rules and messages, without an interpreter starting and
+--fatal warnings`), each in a child forked from one process that has imported Pelican, its
+libraries and our plugins: the same code, rules and messages, without an interpreter starting and
 importing them all again for every build. Each build is a process of its own, so no plugin state
 carries over from one build to the next, and an error ends it as it ends the real command.
 
