@@ -7,19 +7,49 @@ from prerequisites import AXE_SCRIPT
 
 # WCAG 2.2 A and AA, and axe's best practices (landmarks, headings, unique names...).
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"]
+# A phone and a desktop, each in light and dark.
+VIEWS = [(320, "light"), (320, "dark"), (1280, "light"), (1280, "dark")]
+# The rules whose results a view can change: colours change with the colour scheme, and with the
+# width, what the layout puts behind a text, how big a link is and what scrolls. Every other rule
+# reads the document and its accessibility tree, the same in every view that shows the same elements.
+VIEW_RULES = ["color-contrast", "link-in-text-block", "target-size", "scrollable-region-focusable"]
+# Which elements the view shows, one digit each: a view that shows or hides others gets all of axe.
+SHOWN_ELEMENTS = """() => [...document.querySelectorAll('body *')]
+    .map(e => e.checkVisibility({visibilityProperty: true, opacityProperty: true}) ? 1 : 0).join('')"""
 
 
-def axe_violations(page):
-    """axe-core's WCAG A/AA violations, one line each. The page's context needs bypass_csp,
-    since our Content Security Policy (rightly) refuses to run the axe script."""
-    page.add_script_tag(path=str(AXE_SCRIPT))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+def axe_violations(page, rules=None):
+    """axe-core's WCAG A/AA violations (or those of `rules` alone), one line each. The page's
+    context needs bypass_csp, since our Content Security Policy (rightly) refuses to run the axe
+    script."""
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_SCRIPT))
+    only = {"type": "rule", "values": rules} if rules else {"type": "tag", "values": AXE_TAGS}
+    result = page.evaluate("only => axe.run(document, {runOnly: only})", only)
     # A contrast axe could not decide (text over an image, say) is a question, not a pass.
     undecided = [v for v in result["incomplete"] if v["id"] == "color-contrast"]
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(' '.join(n['target']) for n in v['nodes'][:3])}"
         for v in result["violations"] + undecided
     ]
+
+
+def axe_violations_in_every_view(page, height=900):
+    """{"320 px, dark": [violations], ...} for each view (VIEWS) that has any: all of axe in the
+    first view; in each other, the rules a view can change (VIEW_RULES), or all of axe again if the
+    view shows other elements than the first. The loaded page is laid out again for each view
+    (Playwright's viewport and colour-scheme emulation), not loaded again."""
+    found, first_shown = {}, None
+    for width, scheme in VIEWS:
+        page.set_viewport_size({"width": width, "height": height})
+        page.emulate_media(color_scheme=scheme)
+        shown = page.evaluate(SHOWN_ELEMENTS)
+        rules = VIEW_RULES if shown == first_shown else None
+        if first_shown is None:
+            first_shown = shown
+        if violations := axe_violations(page, rules):
+            found[f"{width} px, {scheme}"] = violations
+    return found
 
 
 def skip_link_problems(page):

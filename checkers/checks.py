@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
-from prerequisites import VNU_JAR
+from prerequisites import JAVA, VNU_JAR
 
 HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
 
@@ -165,19 +165,24 @@ def numbering_problems(docs):
     return problems
 
 
-def vnu_errors(files):
-    """{file name: [error messages]} from one run of vnu.jar over `files`."""
+def vnu_errors_by_path(files):
+    """{path of each file, resolved: [error messages]} from one run of vnu.jar over `files`."""
     result = subprocess.run(
-        ["java", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", *map(str, files)],
+        [*JAVA, "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", *map(str, files)],
         capture_output=True, text=True,
     )
     report = json.loads(result.stderr)
-    errors = {file.name: [] for file in files}
+    errors = {Path(file).resolve(): [] for file in files}
     for message in report["messages"]:
         if message["type"] == "error" or message.get("subType") == "fatal":
-            name = message["url"].rsplit("/", 1)[-1]
-            errors[name].append(f"line {message.get('lastLine')}: {message['message']}")
+            path = Path(unquote(urlsplit(message["url"]).path)).resolve()
+            errors[path].append(f"line {message.get('lastLine')}: {message['message']}")
     return errors
+
+
+def vnu_errors(files):
+    """{file name: [error messages]} from one run of vnu.jar over `files` (of one folder)."""
+    return {path.name: found for path, found in vnu_errors_by_path(files).items()}
 
 
 def reading_text(soup):

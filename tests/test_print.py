@@ -9,6 +9,8 @@ import shutil
 import pytest
 from conftest import FIRST_ARTICLE as ARTICLE_PAGE
 
+pytestmark = pytest.mark.browser
+
 PAPER = ["A4", "Letter"]
 MARGIN = {side: "0.5in" for side in ("top", "right", "bottom", "left")}
 

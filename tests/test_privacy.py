@@ -62,6 +62,7 @@ def test_no_page_has_scripts_or_inline_styles(pages):
     assert problems_by_page(pages, inline_code_problems) == {}
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("path", SITE_PAGES)
 def test_loading_a_page_stays_on_the_site_and_stores_nothing(context, recorded_page, site_url, path):
     errors = []
@@ -98,6 +99,7 @@ def test_inline_code_check_catches_script_style_and_style_attribute():
     assert inline_code_problems(soup) == ["<script> 'x()'", "<style> element: 'h1 {}'", "style= attribute on <h1>"]
 
 
+@pytest.mark.browser
 def test_privacy_check_catches_a_tracker(context, recorded_page, tmp_path):
     tracker = ('<link rel="stylesheet" href="css/missing.css">'
                '<main><img src="https://tracker.example/pixel.gif" alt="">'

