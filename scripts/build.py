@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PRCTL, RENAMEAT2 = (getattr(ctypes.CDLL(None, use_errno=True), name, None) for name in ("prctl", "renameat2"))
 # In every site built here: a folder with files but no marker is someone's, never replaced.
 SITE_MARKER = ".built-by-pelican-site"
+LOG_COLUMNS = "200"  # wide log lines, so a file name in an error is never split
 # The make variable naming each build's folder, so a refusal names what the user typed.
 OUTPUT_VARIABLE = {"publishconf.py": "PUBLISH_OUTPUT"}
 
@@ -38,13 +39,17 @@ def pelican_child():
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build handles Ctrl-C: no Pelican traceback
 
 
+def pelican_command(settings, output, content=None, extra=()):
+    """Pelican's command line, with warnings fatal, as every build here runs it."""
+    return [sys.executable, "-m", "pelican", str(content or ROOT / "content"), "--settings",
+            str(ROOT / settings), "--output", str(output), "--fatal", "warnings", *extra]
+
+
 def run_pelican(settings, output, content=None, env=None, capture=False, extra=()):
-    """Run Pelican with warnings fatal, as every build here does; return the finished process."""
-    command = [sys.executable, "-m", "pelican", str(content or ROOT / "content"), "--settings",
-               str(ROOT / settings), "--output", str(output), "--fatal", "warnings", *extra]
-    # Wide log lines, so a file name in an error is never split.
-    return subprocess.run(command, cwd=ROOT, capture_output=capture, text=True,
-                          env={**os.environ, "COLUMNS": "200", **(env or {})}, preexec_fn=pelican_child)
+    """Run a build; return the finished process."""
+    return subprocess.run(pelican_command(settings, output, content, extra), cwd=ROOT, text=True,
+                          capture_output=capture, env={**os.environ, "COLUMNS": LOG_COLUMNS, **(env or {})},
+                          preexec_fn=pelican_child)
 
 
 def path_problem(path, content=None):
