@@ -320,9 +320,11 @@ def check_entities(root):
 
 
 def cites(element):
-    """Has a citation mark, or a citation the build does not know (reported as that: one problem)."""
-    return bool(element.xpath(".//a[@class='footnote-ref']")) or bool(UNRESOLVED_CITATION.search(
-        "".join(element.xpath(".//text()[not(ancestor::code)]"))))
+    """Has a citation mark that leads to one of the page's references (a mark written by hand that
+    points anywhere else cites nothing), or a citation the build does not know (reported as that)."""
+    notes = set(element.getroottree().xpath("//div[@class='footnote']//li/@id", smart_strings=False))
+    return any(mark.get("href", "")[1:] in notes for mark in element.xpath(".//a[@class='footnote-ref']")) \
+        or bool(UNRESOLVED_CITATION.search("".join(element.xpath(".//text()[not(ancestor::code)]"))))
 
 
 def introduced_list(block):
@@ -339,7 +341,7 @@ def uncited_facts(root):
     sentence that introduces it ("...:") count as one: the sentence's citation covers the items,
     or every item cites its own. Advice (ADVICE_CLASS) needs none, but may state no number."""
     for block in root.iter(*FACT_BLOCKS):
-        text = " ".join("".join(block.itertext()).split())
+        text = " ".join("".join(block.itertext()).replace(WORD_JOINER, "").split())
         if (not text or block.xpath("ancestor::div[@class='footnote'] | .//p | .//ul | .//ol | .//dl")
                 or block.get("class") == "admonition-title"):
             continue

@@ -8,11 +8,12 @@ from plugins.content_rules.content_rules import cites, source_line, uncited_fact
 from plugins.content_rules.html_policy import parse
 
 MARK = '<sup><a class="footnote-ref" href="#fn-a">1</a></sup>'
+NOTES = '<div class="footnote"><ol><li id="fn-a"><p>Source A.</p></li></ol></div>'
 
 
 def uncited(html):
     """The start of each problem: what kind of block, and whether it is advice."""
-    return [problem.split(" (")[0] for _, problem in uncited_facts(parse(html))]
+    return [problem.split(" (")[0] for _, problem in uncited_facts(parse(html + NOTES))]
 
 
 def test_each_paragraph_list_item_table_cell_and_definition_cites():
@@ -41,7 +42,13 @@ def test_a_list_borrows_no_citation_from_an_uncited_lead_in_or_a_lead_in_from_ha
 
 def test_a_page_that_shows_how_to_cite_in_code_is_not_a_page_that_cites():
     assert not cites(parse("<p>Cite a source by writing <code>[^label]</code>.</p>"))
-    assert cites(parse("<p>Cited.[^unknown]</p>")) and cites(parse(f"<p>Cited.{MARK}</p>"))
+    assert cites(parse("<p>Cited.[^unknown]</p>")) and cites(parse(f"<p>Cited.{MARK}</p>{NOTES}"))
+
+
+def test_a_citation_mark_written_by_hand_that_leads_to_no_reference_cites_nothing():
+    fake = '<p>Cures 9 in 10.<sup><a class="footnote-ref" href="#r">[1]</a></sup></p><h2 id="r">References</h2>'
+    assert uncited(fake) == ["this paragraph states a fact but cites no source"]
+    assert not cites(parse(f"<p>Cited.{MARK}</p>"))  # a page with no reference list
 
 
 def test_advice_needs_no_citation_but_may_state_no_number():
