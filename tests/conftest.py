@@ -29,11 +29,16 @@ def page_file(metadata):
     return metadata.get("save_as") or f"{metadata['slug']}.html"
 
 
-def content_pages(content=ROOT / "content"):
-    """The HTML file of every Markdown page in content/, read from its metadata, then the home
-    page: a page added to content/ is checked by every per-page test with no list to update."""
+def content_sources(content=ROOT / "content"):
+    """{HTML file: its Markdown source} of every page in content/, read from its metadata."""
     sources = sorted([*content.glob("articles/*.md"), *content.glob("pages/*.md")])
-    return ("index.html", *(page_file(source_metadata(source)) for source in sources))
+    return {page_file(source_metadata(source)): source for source in sources}
+
+
+def content_pages(content=ROOT / "content"):
+    """The HTML file of every Markdown page in content/, then the home page: a page added to
+    content/ is checked by every per-page test with no list to update."""
+    return ("index.html", *content_sources(content))
 
 
 def content_articles(content=ROOT / "content"):
@@ -48,8 +53,7 @@ def in_the_source(found, content=ROOT / "content"):
     """Problems by page ({page: [problem, or (words, problem)]}) as an editor needs them: by the
     Markdown file, and the line where the words are found there (the build's own source_line):
     ["content/articles/x.md:42: 'words': problem"]. [] when there are none."""
-    sources = {page_file(source_metadata(source)): source
-               for source in sorted([*content.glob("articles/*.md"), *content.glob("pages/*.md")])}
+    sources = content_sources(content)
     lines = []
     for page, problems in found.items():
         source = sources.get(page)
