@@ -35,6 +35,7 @@ from pelican.readers import MarkdownReader
 from . import shared_references, sources
 from .html_policy import html_problems, parse, parse_with_errors
 from .shared_files import read_shared_files
+from .shared_references import WORD_JOINER
 
 INTRASITE = re.compile(r"^\{(?:filename|static)\}([^#?]*)(?:#(.*))?$")
 UNRESOLVED_CITATION = re.compile(r"\[\^([^\]]+)\]")
@@ -42,7 +43,6 @@ PAGE_REFERENCE_DEFINITION = re.compile(r"\[\^([^\]]+)\]:")
 PAGE_ABBREVIATION_DEFINITION = re.compile(r"\*\[([^\]]+)\]:")
 DEFINES_REFERENCE = ("defines the reference [^{}] itself: every source is written once, "
                      "in content/references.md")
-WORD_JOINER = "\u2060"
 # The theme's template files (TEMPLATE_EXTENSIONS and the EPUB's): a traceback frame in one is a template's.
 TEMPLATE_FILES = (".html", ".txt", ".xml", ".xhtml", ".opf", ".css")
 

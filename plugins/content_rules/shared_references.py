@@ -15,7 +15,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 REFERENCE = re.compile(r"\[\^([^\]]+)\](?!:)")
-WORD_JOINER_ENTITY = "&#8288;"
+WORD_JOINER = "\u2060"  # keeps a citation mark on its sentence's line (CitationMarkJoiner)
 CITATION_MARK = re.compile(r'(<sup(?: id="[^"]*")?>)(<a class="footnote-ref")')
 shared = None  # this build's shared_files.SharedFiles, set by content_rules as it starts
 
@@ -82,7 +82,7 @@ class CitationMarkJoiner(Postprocessor):
     it belonged to the next sentence."""
 
     def run(self, text):
-        return CITATION_MARK.sub(rf"\1{WORD_JOINER_ENTITY}\2", text)
+        return CITATION_MARK.sub(rf"\1&#{ord(WORD_JOINER)};\2", text)
 
 
 class SharedReferencesExtension(Extension):
