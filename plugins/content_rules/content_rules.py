@@ -46,7 +46,7 @@ DEFINES_REFERENCE = ("defines the reference [^{}] itself: every source is writte
 # The theme's template files (TEMPLATE_EXTENSIONS and the EPUB's): a traceback frame in one is a template's.
 TEMPLATE_FILES = (".html", ".txt", ".xml", ".xhtml", ".opf", ".css")
 
-problems = []  # "file:line: problem" lines, reported together
+problems = []  # (file, line or 0, problem), reported together, by file and line
 LINE_PREFIX = re.compile(r"line (\d+): ")  # how sources.py and shared_files.py give a line
 WORD = re.compile(r"\w+")
 # The blocks of a page's text that state facts, as an editor would call them.
@@ -95,19 +95,12 @@ def report(path, problem, needle=None):
         line, problem = numbered[1], problem[numbered.end():]
     else:
         line = needle and source_line(path, needle)
-    problems.append(f"{shown(path)}{f':{line}' if line else ''}: {problem}")
-
-
-def in_order(line):
-    """Problems by file, then line."""
-    place = line.split(": ", 1)[0]
-    name, _, number = place.rpartition(":")
-    return (name, int(number)) if number.isdigit() else (place, 0)
+    problems.append((shown(path), int(line or 0), problem))
 
 
 def stop_if_problems():
     if problems:
-        found = sorted(sorted(set(problems)), key=in_order)  # ties in text order, whatever the hash seed
+        found = [f"{path}{f':{line}' if line else ''}: {problem}" for path, line, problem in sorted(set(problems))]
         problems.clear()
         raise SystemExit("\n".join(f"error: {line}" for line in found)
                          + f"\nThe build stopped: {len(found)} content problem(s). Nothing was written.")
