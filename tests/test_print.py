@@ -122,7 +122,7 @@ def test_checklist_boxes_are_on_paper_only_and_clear_of_the_numbers(page, site):
     assert not any(item["box"] for item in page.evaluate(CHECKLIST_BOXES)), "a box to tick on a screen"
     page.emulate_media(media="print")
     items = page.evaluate(CHECKLIST_BOXES)
-    assert len(items) == 10 and all(item["box"] and item["gap"] >= 4 for item in items), items
+    assert items and all(item["box"] and item["gap"] >= 4 for item in items), items
 
 
 def test_box_check_catches_a_box_that_touches_its_number(browser, site):
