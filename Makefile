@@ -90,9 +90,11 @@ check: html $(TEST_INSTALLED)
 system-tools:
 	@$(PYTHON) checkers/prerequisites.py --system
 
+# -n auto: one pytest-xdist worker per core. The suite is mostly separate builds and browser or
+# Java runs, so two cores take about two thirds of the serial time. `pytest` alone stays serial.
 test: system-tools $(TEST_INSTALLED) $(NODE_TOOLS)
 	@$(BIN)/python checkers/prerequisites.py
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 # The source watch (README, "Sources that stay true"): a maintainer tool, so it uses the test
 # tools (httpx). It prints one line per finding and writes a Markdown report to
