@@ -71,6 +71,11 @@ def home_page_articles(index):
     return [Path(urlsplit(a["href"]).path).name for a in index.select(".article-list h3 a[href]")]
 
 
+def menu_links(page):
+    """The files a built page's main menu links to, in its order."""
+    return [Path(urlsplit(a["href"]).path).name for a in page.select(".site-nav a[href]")]
+
+
 SITE_PAGES = content_pages()
 # The first article the home page lists, for the few tests that need one article by name.
 FIRST_ARTICLE_SOURCE, FIRST_ARTICLE = content_articles()[0]

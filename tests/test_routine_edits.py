@@ -1,8 +1,9 @@
 """Promise: routine editing keeps `make test` green. One edited copy of the content, holding
 the edits an editor makes every month (new review dates, a second article, an 11th question,
 a new row in the article's evidence table, a new glossary term, a new reference the article
-cites), builds locally and for publishing, and passes the suite's own content checks: every
-test of the content-facing modules that reads only the build runs again on the edited build.
+cites, a new page tenth in the menu), builds locally and for publishing, and passes the suite's
+own content checks: every test of the content-facing modules that reads only the build runs
+again on the edited build.
 A test there that pins today's content fails here."""
 
 import datetime
@@ -24,6 +25,7 @@ from conftest import (
     build_site,
     content_articles,
     home_page_articles,
+    menu_links,
     parse,
     source_metadata,
 )
@@ -43,6 +45,19 @@ NEW_QUESTION = "Which warning signs after a session mean I should get help, and 
 NEW_REFERENCE = "asra-guidelines"  # the 2018 US guidelines, cited under a second label
 NEW_ROW = ["Other kinds of long-term pain", "Weak or none[^cohen2018]",
            f"The US guidelines found weak or no evidence for other kinds of long-term pain.[^{NEW_REFERENCE}]"]
+# A new page, tenth in the menu (after every page there is today), in plain words and with no
+# medical fact: what the print test already promises.
+NEW_PAGE = ("printing.md", """Title: Printing this guide
+Slug: printing
+Date: {day}
+Menu_order: 10
+Summary: How to print a page of this guide to take with you to an appointment.
+
+## How to print a page
+
+Open the page you want, then choose Print in your browser. The menu is left out of the paper copy,
+and each web link shows its address, so you can still find it later.
+""")
 NEW_TERM = ("Benzodiazepine", "A medicine for anxiety or sleep. Taken with ketamine, it can cause very deep sleep "
             "and slow breathing.[^ketalar]")
 
@@ -130,6 +145,8 @@ class EditedBuild:
         edit(self.content / "references.md", add_reference)
         edit(self.content / "pages" / "questions.md", add_question)
         edit(self.content / "pages" / "glossary.md", add_term)
+        name, text = NEW_PAGE
+        (self.content / "pages" / name).write_text(text.format(day=EDIT_DAY), "utf-8")
 
     def build(self, output, settings="pelicanconf.py", **env):
         """Build as `make html` (or, with publishconf.py, `make publish`) would on EDIT_DAY."""
@@ -203,6 +220,7 @@ def test_the_edits_are_in_the_build(edited):
     questions = [li.get_text(" ", strip=True) for li in pages["questions.html"].select(".checklist ol > li")]
     assert questions[-1] == NEW_QUESTION
     assert NEW_TERM[0] in [dt.get_text(strip=True) for dt in pages["glossary.html"].select("dt")]
+    assert menu_links(pages["index.html"])[-1] == "printing.html", "the new page comes last in the menu"
 
 
 def test_every_shown_review_date_is_its_pages_metadata(edited):

@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 from checks import heading_problems, heading_text, metadata_problems, outline, problems_by_page
-from conftest import content_articles, content_pages, parse, source_metadata
+from conftest import content_articles, content_pages, content_sources, menu_links, parse, source_metadata
 
 from pelicanconf import long_date
 
@@ -93,6 +93,16 @@ def test_home_page_lists_every_article_newest_first_with_its_summary(content, pa
     dates = {path: source_metadata(content / source)["date"] for source, path in content_articles(content)}
     assert [dates[path] for path in listed] == sorted(dates.values(), reverse=True), "newest first"
     assert all(li.find("p").get_text(strip=True) for li in items)
+
+
+def test_the_menu_lists_every_page_in_its_menu_order(content, pages):
+    """Menu_order is a number: a tenth page comes after the ninth, not after the first."""
+    places = {path: int(metadata["menu_order"]) for path, source in content_sources(content).items()
+              if "menu_order" in (metadata := source_metadata(source)) and metadata.get("status") != "hidden"}
+    for path, soup in pages.items():
+        listed = [link for link in menu_links(soup) if link in places]
+        assert sorted(listed) == sorted(places), f"{path}: the menu does not list every page"
+        assert [places[link] for link in listed] == sorted(places.values()), f"{path}: menu out of order {listed}"
 
 
 # The checkers catch the faults they are for.

@@ -366,6 +366,9 @@ def page_facts(html, settings):
 
 
 def check_content(content):
+    if isinstance(content, Page) and "menu_order" in content.metadata:
+        # A number, as its format says (checked before reading): PAGE_ORDER_BY would sort the text, "10" before "2".
+        content.menu_order = int(content.metadata["menu_order"])
     if not isinstance(content, (Article, Page)) or not content._content:
         return
     problems, links, root = page_facts(content._content, content.settings)
