@@ -35,7 +35,7 @@ from pelican.readers import MarkdownReader
 from . import shared_references, sources
 from .html_policy import html_problems, parse, parse_with_errors
 from .shared_files import read_shared_files
-from .shared_references import WORD_JOINER
+from .shared_references import WORD_JOINER, HandWrittenReference
 
 INTRASITE = re.compile(r"^\{(?:filename|static)\}([^#?]*)(?:#(.*))?$")
 UNRESOLVED_CITATION = re.compile(r"\[\^([^\]]+)\]")
@@ -114,8 +114,8 @@ def build_date(settings):
 class ContentProblem(Exception):
     """A problem found while Pelican reads a file: reported as that file's one line."""
 
-    def __init__(self, path, problem):
-        super().__init__(f"{shown(path)}: {one_line(problem)}")
+    def __init__(self, path, problem, line=None):
+        super().__init__(f"{shown(path)}{f':{line}' if line else ''}: {one_line(problem)}")
 
 
 class BoundedMarkdownReader(MarkdownReader):
@@ -133,6 +133,9 @@ class BoundedMarkdownReader(MarkdownReader):
         signal.setitimer(signal.ITIMER_REAL, seconds)
         try:
             return super().read(source_path)
+        except HandWrittenReference as problem:
+            text, needle = problem.args
+            raise ContentProblem(source_path, text, source_line(source_path, needle)) from None
         except RecursionError:
             raise ContentProblem(source_path, "is nested too deeply to render (lists or quotes inside each "
                                  "other): flatten it") from None

@@ -4,10 +4,11 @@ shared definition; each reference keeps one back-link; every abbreviation reache
 Tested on small synthetic files, and on the built article."""
 
 import markdown
+import pytest
 from bs4 import BeautifulSoup
 
 from plugins.content_rules.shared_files import read_shared_files
-from plugins.content_rules.shared_references import SharedReferencesExtension
+from plugins.content_rules.shared_references import HandWrittenReference, SharedReferencesExtension
 
 REFERENCES = """\
 [^a]: Source A. <https://doi.org/10.1000/a>
@@ -26,7 +27,8 @@ def shared(tmp_path, references=REFERENCES, abbreviations=ABBREVIATIONS):
 
 
 def render(tmp_path, text):
-    html = markdown.markdown(text, extensions=["footnotes", "abbr", SharedReferencesExtension(shared(tmp_path))])
+    html = markdown.markdown(text, extensions=["footnotes", "abbr", "attr_list", "md_in_html",
+                                               SharedReferencesExtension(shared(tmp_path))])
     return BeautifulSoup(html, "lxml")
 
 
@@ -76,3 +78,34 @@ def test_the_built_article_gives_each_reference_one_back_link(article):
     notes = article.select(".footnote li")
     assert notes and all(len(note.select("a.footnote-backref")) == 1 for note in notes)
     assert len(article.select("a.footnote-ref")) > len(notes)  # some sources are cited more than once
+
+
+# Each way content could write the footnotes' own markup, and so a reference of its own under a
+# mark that looks like any other: (Markdown, the markup the error names, the class or id).
+HAND_WRITTEN_REFERENCES = {
+    "a reference list in HTML": ('<div class="footnote"><ol><li id="fn-x">Made up.</li></ol></div>',
+                                 '<div class="footnote">', "footnote"),
+    "its class written with an entity": ('<div class="foot&#110;ote">Made up.</div>', '<div class="footnote">',
+                                         "footnote"),
+    "HTML with Markdown inside": ('<div class="footnote" markdown="1">\n\n1. Made up.\n\n</div>',
+                                  '<div class="footnote">', "footnote"),
+    "a citation mark in HTML": ('Eases pain.<sup><a class="footnote-ref" href="#fn-a">2</a></sup>',
+                                '<a class="footnote-ref">', "footnote-ref"),
+    "a reference's id in HTML": ('<p id="fn-made-up">Made up.</p>', '<p id="fn-made-up">', "fn-made-up"),
+    "a mark given by attr_list": ("Eases pain.[2](#fn-a){: .footnote-ref }", "{: .footnote-ref }", ".footnote-ref"),
+    "an id given by attr_list": ("- Made up. {: #fn-made-up }", "{: #fn-made-up }", "#fn-made-up"),
+}
+
+
+@pytest.mark.parametrize("text, shown, needle", HAND_WRITTEN_REFERENCES.values(), ids=HAND_WRITTEN_REFERENCES)
+def test_content_that_writes_the_footnotes_markup_itself_is_refused(tmp_path, text, shown, needle):
+    with pytest.raises(HandWrittenReference) as refused:
+        render(tmp_path, f"Cited.[^a]\n\n{text}\n")
+    assert refused.value.args == (f"writes a reference list or citation mark in HTML ({shown}): cite with "
+                                  "[^label], and add a source to content/references.md", needle)
+
+
+@pytest.mark.parametrize("text", ['    <div class="footnote">', 'The tag `<sup class="footnote-ref">` in code.',
+                                  "A footnote, fn-1 and {: .advice } in plain words."])
+def test_the_same_words_in_code_or_plain_text_are_not_markup(tmp_path, text):
+    assert render(tmp_path, f"Cited.[^a]\n\n{text}\n").select("div.footnote li")
