@@ -35,13 +35,12 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as `python scripts/source_watch.py`: the plugins live at the root
     sys.path.insert(0, str(ROOT))
+from plugins.content_rules.shared_files import DAILYMED_LABEL, DOI_LINK  # noqa: E402 (after the path)
 
 HANDLE_API = "https://doi.org/api/handles/"
 CROSSREF_WORKS = "https://api.crossref.org/works"
 DAILYMED_HISTORY = "https://dailymed.nlm.nih.gov/dailymed/services/v2/spls/{setid}/history.json"
 
-DOI_LINK = re.compile(r"^https://doi\.org/(10\.\d{4,9}/\S+)$")
-DAILYMED_LABEL = re.compile(r"^https://dailymed\.nlm\.nih\.gov/dailymed/drugInfo\.cfm\?(?:[^#]*&)?setid=([0-9a-fA-F-]{36})")
 # A DailyMed reference pins the label it was read from by naming its version: "... (SPL version 12)".
 NAMED_VERSION = re.compile(r"\bversion (\d+)\b", re.I)
 

@@ -24,7 +24,6 @@ FORBIDDEN = {
     "mostly with repeated": "serious harm is 'especially', not 'mostly', with repeated courses",
     "ketamine repairs nerves": "the cited studies did not look at nerve repair in people with pain",
     "because it is an off-label": "no source gives a reason why insurance may not pay",
-    "search.cfm?query=ketalar": "the ketamine label is linked by its DailyMed set id, not a search page",
     # The fact-check of 2026-12-01.
     "part of the molecule": "esketamine is one of ketamine's two mirror-image forms, not a part of it",
     "part of the ketamine molecule": "esketamine is one of ketamine's two mirror-image forms, not a part of it",
@@ -296,8 +295,8 @@ def test_forbidden_phrase_check_sees_through_case_entities_and_spacing(text, phr
 
 
 def test_forbidden_phrase_check_reads_link_addresses_and_passes_a_clean_page():
-    link = '<a href="https://dailymed.nlm.nih.gov/dailymed/search.cfm?query=KETALAR">the label</a>'
-    assert [found for found, _ in forbidden_phrases(parse(f"<p>Read {link}.</p>"))] == ["search.cfm?query=ketalar"]
+    link = '<a href="https://www.ASRA.com/news/item">the item</a>'
+    assert [found for found, _ in forbidden_phrases(parse(f"<p>Read {link}.</p>"))] == ["asra.com"]
     clean = "<p>One trial had 60 people with CRPS. Half of them (30 people) had ketamine through a drip.</p>"
     assert forbidden_phrases(parse(clean)) == []
 
