@@ -3,14 +3,18 @@ Node.js) is found at a version that works, or `make test` stops at once with one
 missing or old tool saying how to install it; the build's lock holds no test tool, and the
 test lock extends it."""
 
+import importlib.metadata
 import re
 import shutil
 import subprocess
 import sys
+import tomllib
 
 import prerequisites
 import pytest
 from conftest import ROOT
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
 
 
 @pytest.mark.browser
@@ -76,3 +80,19 @@ def test_the_build_lock_holds_no_test_tool_and_the_test_lock_extends_it():
     build, test = pins("requirements.lock"), pins("requirements-test.lock")
     assert "pelican" in build and not {"playwright", "pytest", "ruff", "textstat"} & build.keys()
     assert {name: test.get(name) for name in build} == build
+
+
+def test_every_locked_package_installs_on_the_oldest_python_we_promise():
+    """README and pyproject promise Python 3.11+: a pin that needs a newer one (soupsieve 3.0.2 and
+    later need 3.11.5; Debian 12 has 3.11.2) stops `make html` on a newcomer's machine."""
+    promised = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["requires-python"]
+    oldest = Version(re.fullmatch(r">=\s*([0-9.]+)", promised)[1])
+    pins = {name: version for lock in ("requirements.lock", "requirements-test.lock")
+            for name, version in re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", (ROOT / lock).read_text("utf-8"), re.M)}
+    too_new = []
+    for name, version in sorted(pins.items()):
+        installed = importlib.metadata.metadata(name)
+        assert installed["Version"] == version, f"{name} {installed['Version']} is installed, the lock says {version}"
+        if (needs := installed["Requires-Python"]) and oldest not in SpecifierSet(needs):
+            too_new.append(f"{name}=={version} needs Python {needs}")
+    assert too_new == [], f"pyproject promises Python {promised}"
