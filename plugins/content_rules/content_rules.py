@@ -10,7 +10,8 @@ becomes such a line too.
   its metadata against CONTENT_SCHEMA (pelicanconf.py; sources.py).
 - As each page is rendered: the HTML and URL policy (html_policy.py), links to files and
   sections that exist, heading levels, tables that rendered, citations found in the shared
-  references and no definition written in the page, and every fact citing its source.
+  references and no definition, reference or citation mark written in the page, and every fact
+  citing its source.
 - Once all pages are read: links into other pages' sections, and no two files at one address.
 
 A page past its Next_review gets `review_overdue`, which the theme shows, and one "notice:" line.
@@ -27,7 +28,9 @@ from collections import defaultdict
 from pathlib import Path
 
 import jinja2
+import lxml.etree
 import lxml.html
+import markdown
 from pelican import signals
 from pelican.contents import Article, Page
 from pelican.readers import MarkdownReader
@@ -35,7 +38,7 @@ from pelican.readers import MarkdownReader
 from . import shared_references, sources
 from .html_policy import html_problems, parse, parse_with_errors
 from .shared_files import read_shared_files
-from .shared_references import WORD_JOINER, HandWrittenReference
+from .shared_references import WORD_JOINER
 
 INTRASITE = re.compile(r"^\{(?:filename|static)\}([^#?]*)(?:#(.*))?$")
 UNRESOLVED_CITATION = re.compile(r"\[\^([^\]]+)\]")
@@ -52,6 +55,14 @@ WORD = re.compile(r"\w+")
 # The blocks of a page's text that state facts, as an editor would call them.
 FACT_BLOCKS = {"p": "paragraph", "li": "list item", "td": "table cell", "dd": "definition"}
 ADVICE_CLASS = "advice"  # `{: .advice }`: advice, or what a page covers; no medical fact
+# The footnotes' own markup, which content may not write itself (footnote_markup): a page's one
+# list of references, its items (fn-label), their marks (fnref-label) and back-links.
+FOOTNOTE_CLASSES = {"footnote", "footnote-ref", "footnote-backref"}
+FOOTNOTE_ID = re.compile(r"fn(?:ref)?\d*-(.*)")
+HAND_WRITTEN = ("writes a reference or citation mark by hand ({}): cite with [^label], "
+                "and add a source to content/references.md")
+# {(label, its text in references.md): how its item reads on a page}, rendered once a build.
+rendered_references = {}
 # (linking file, target file, fragment) of each link into another page, checked once all are read.
 fragment_links = []
 content_parent = Path.cwd()  # paths are shown from here: "content/pages/x.md"
@@ -114,8 +125,8 @@ def build_date(settings):
 class ContentProblem(Exception):
     """A problem found while Pelican reads a file: reported as that file's one line."""
 
-    def __init__(self, path, problem, line=None):
-        super().__init__(f"{shown(path)}{f':{line}' if line else ''}: {one_line(problem)}")
+    def __init__(self, path, problem):
+        super().__init__(f"{shown(path)}: {one_line(problem)}")
 
 
 class BoundedMarkdownReader(MarkdownReader):
@@ -133,9 +144,6 @@ class BoundedMarkdownReader(MarkdownReader):
         signal.setitimer(signal.ITIMER_REAL, seconds)
         try:
             return super().read(source_path)
-        except HandWrittenReference as problem:
-            text, needle = problem.args
-            raise ContentProblem(source_path, text, source_line(source_path, needle)) from None
         except RecursionError:
             raise ContentProblem(source_path, "is nested too deeply to render (lists or quotes inside each "
                                  "other): flatten it") from None
@@ -189,6 +197,7 @@ def template_place(error):
 
 def build_started(pelican):
     OneLineErrors.building = True
+    rendered_references.clear()
 
 
 def build_finished(pelican):
@@ -355,6 +364,61 @@ def uncited_facts(root):
                      "with [^label], or mark advice that states no fact with {: .advice }")
 
 
+def reading(item):
+    """What a reference list item says: its words, and where its links (not its back-link) go."""
+    return (" ".join("".join(item.itertext()).split()),
+            [a.get("href") for a in item.iter("a") if a.get("class") != "footnote-backref"])
+
+
+def shared_reading(label, settings):
+    """How the shared reference `label` reads on a page, as the build renders it (None if there is none)."""
+    definition = shared_references.shared.references.get(label) if shared_references.shared else None
+    if definition is None:
+        return None
+    key = (label, definition.text)
+    if key not in rendered_references:
+        notes = parse(markdown.Markdown(**settings["MARKDOWN"]).convert(f"[^{label}]"))
+        rendered_references[key] = reading(notes.find(".//li"))
+    return rendered_references[key]
+
+
+def footnote_markup(root, shared_reading):
+    """Anything with the footnotes' classes or ids that they did not write, however it was written
+    (HTML, md_in_html, attr_list, entities): a reference of the page's own would pass as one of
+    content/references.md. Only one list is theirs: the first whose every item reads as the
+    shared reference its id names (`shared_reading(label)`); marks lead to its items, by number."""
+    tagged = [e for e in root.iter(lxml.etree.Element)
+              if set((e.get("class") or "").split()) & FOOTNOTE_CLASSES or FOOTNOTE_ID.match(e.get("id") or "")]
+    lists = [e for e in tagged if e.tag == "div" and "footnote" in e.get("class").split()]
+
+    def genuine_item(li, notes):
+        label = FOOTNOTE_ID.match(li.get("id") or "")
+        return (li.tag == "li" and li.getparent().tag == "ol" and li.getparent().getparent() is notes
+                and li.get("id") == f"fn-{label[1]}" and reading(li) == shared_reading(label[1]))
+
+    notes = next((div for div in lists if all(genuine_item(li, div) for li in div.xpath("./ol/li"))), None)
+    numbers = {li.get("id"): str(n) for n, li in enumerate(notes.xpath("./ol/li") if notes is not None else [], 1)}
+    for element in tagged:
+        classes = set(element.get("class", "").split()) & FOOTNOTE_CLASSES
+        inside = notes is not None and notes in element.iterancestors()
+        link = element.find("a")
+        genuine = {
+            "footnote": element is notes,
+            "footnote-backref": element.tag == "a" and inside,
+            "footnote-ref": element.tag == "a" and element.getparent().tag == "sup"
+            and numbers.get(element.get("href", "")[1:]) == (element.text or "").strip(),
+        }
+        if element.get("id", "").startswith("fnref"):
+            genuine["id"] = element.tag == "sup" and link is not None and link.get("class") == "footnote-ref"
+        elif FOOTNOTE_ID.match(element.get("id", "")):
+            genuine["id"] = inside and genuine_item(element, notes)
+        wrong = [what for what, right in genuine.items() if not right and (what in classes or what == "id")]
+        if wrong:
+            shown_as = f'id="{element.get("id")}"' if wrong == ["id"] else f'class="{wrong[0]}"'
+            words = " ".join("".join(element.itertext()).split()) or None
+            yield words, HAND_WRITTEN.format(f"<{element.tag} {shown_as}>")
+
+
 RULES = (check_entities, same_page_links, check_headings, check_tables, check_citations)
 
 
@@ -365,6 +429,7 @@ def page_facts(html, settings):
     root = parsed[0]
     for rule in RULES:
         problems.extend(rule(root))
+    problems.extend(footnote_markup(root, lambda label: shared_reading(label, settings)))
     return problems, list(intrasite_links(root)), root
 
 

@@ -7,7 +7,6 @@ plugin lets Markdown footnotes share definitions across pages.
 
 import re
 
-import lxml.etree
 from markdown.extensions import Extension
 from markdown.extensions.abbr import AbbrExtension
 from markdown.extensions.footnotes import FootnoteExtension
@@ -15,36 +14,10 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from .html_policy import parse
-
 REFERENCE = re.compile(r"\[\^([^\]]+)\](?!:)")
 WORD_JOINER = "\u2060"  # keeps a citation mark on its sentence's line (CitationMarkJoiner)
 CITATION_MARK = re.compile(r'(<sup(?: id="[^"]*")?>)(<a class="footnote-ref")')
 shared = None  # this build's shared_files.SharedFiles, set by content_rules as it starts
-# What the footnotes extension writes: content that writes them itself could add a reference of
-# its own, outside the shared list, under a mark that looks like any other.
-FOOTNOTE_CLASSES = {"footnote", "footnote-ref", "footnote-backref"}
-FOOTNOTE_ID = re.compile(r"fn(ref)?-")
-# The same, given by attr_list ("{: .footnote-ref }"), which runs after the check below (8).
-FOOTNOTE_ATTRIBUTES = re.compile(r"\{:?[^}]*?([.]footnote(?:-ref|-backref)?|#fn(?:ref)?-[^\s}]*)[^}]*\}")
-HAND_WRITTEN = ("writes a reference list or citation mark in HTML ({}): cite with [^label], "
-                "and add a source to content/references.md")
-
-
-class HandWrittenReference(ValueError):
-    """Content that writes the footnotes' own markup: (problem, the class or id, to find its line).
-    The reader reports it as the file's one line."""
-
-
-def footnote_markup(elements):
-    """(the first of `elements` that carries the footnotes' classes or ids, shown as a tag, and
-    that class or id), or None."""
-    for element in elements:
-        classes = set((element.get("class") or "").split()) & FOOTNOTE_CLASSES
-        if classes or FOOTNOTE_ID.match(element.get("id") or ""):
-            value = min(classes) if classes else element.get("id")
-            return f'<{element.tag} {"class" if classes else "id"}="{value}">', value
-    return None
 
 
 class SharedReferencesPreprocessor(Preprocessor):
@@ -104,27 +77,6 @@ class FirstUseAbbreviations(Treeprocessor):
             parent.remove(abbr)
 
 
-class NoHandWrittenReferences(Treeprocessor):
-    """Before the footnotes extension writes its marks and list (50 and up), nothing may carry
-    them: neither HTML with Markdown inside (md_in_html, in the tree) nor raw HTML (stashed)."""
-
-    def run(self, root):
-        given = FOOTNOTE_ATTRIBUTES.search("".join(root.itertext()))
-        if found := footnote_markup(root.iter()) or (given and (f"{{: {given[1]} }}", given[1])):
-            raise HandWrittenReference(HAND_WRITTEN.format(found[0]), found[1])
-
-
-class NoHandWrittenReferencesInRawHtml(Postprocessor):
-    """Raw HTML, block or inline, as it stands before it is put back in the page (30)."""
-
-    def run(self, text):
-        for block in self.md.htmlStash.rawHtmlBlocks:  # a string, or an element md_in_html set aside
-            elements = block.iter() if hasattr(block, "iter") else parse(block).iter(lxml.etree.Element)
-            if found := footnote_markup(elements):
-                raise HandWrittenReference(HAND_WRITTEN.format(found[0]), found[1])
-        return text
-
-
 class CitationMarkJoiner(Postprocessor):
     """A word joiner (as an entity) opens each citation mark, so "[3]" never starts a line, as if
     it belonged to the next sentence."""
@@ -150,9 +102,6 @@ class SharedReferencesExtension(Extension):
         md.parser.blockprocessors.deregister("abbr")
         md.preprocessors.register(SharedReferencesPreprocessor(
             md, files, extensions[FootnoteExtension], extensions[AbbrExtension]), "shared_references", 28)
-        # Before the footnotes extension writes its list (50) and its marks (inline, 20).
-        md.treeprocessors.register(NoHandWrittenReferences(md), "no_hand_written_references", 60)
-        md.postprocessors.register(NoHandWrittenReferencesInRawHtml(md), "no_hand_written_references", 35)
         # After the footnotes extension adds a back-link per citation ("footnote-duplicate", 15).
         md.treeprocessors.register(OneBacklinkTreeprocessor(md), "one_backlink", 14)
         # After the abbr extension has marked every use (7).

@@ -7,8 +7,10 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup
 
+from plugins.content_rules.content_rules import footnote_markup, reading
+from plugins.content_rules.html_policy import parse
 from plugins.content_rules.shared_files import read_shared_files
-from plugins.content_rules.shared_references import HandWrittenReference, SharedReferencesExtension
+from plugins.content_rules.shared_references import SharedReferencesExtension
 
 REFERENCES = """\
 [^a]: Source A. <https://doi.org/10.1000/a>
@@ -27,8 +29,7 @@ def shared(tmp_path, references=REFERENCES, abbreviations=ABBREVIATIONS):
 
 
 def render(tmp_path, text):
-    html = markdown.markdown(text, extensions=["footnotes", "abbr", "attr_list", "md_in_html",
-                                               SharedReferencesExtension(shared(tmp_path))])
+    html = markdown.markdown(text, extensions=["footnotes", "abbr", SharedReferencesExtension(shared(tmp_path))])
     return BeautifulSoup(html, "lxml")
 
 
@@ -80,32 +81,47 @@ def test_the_built_article_gives_each_reference_one_back_link(article):
     assert len(article.select("a.footnote-ref")) > len(notes)  # some sources are cited more than once
 
 
-# Each way content could write the footnotes' own markup, and so a reference of its own under a
-# mark that looks like any other: (Markdown, the markup the error names, the class or id).
-HAND_WRITTEN_REFERENCES = {
-    "a reference list in HTML": ('<div class="footnote"><ol><li id="fn-x">Made up.</li></ol></div>',
-                                 '<div class="footnote">', "footnote"),
-    "its class written with an entity": ('<div class="foot&#110;ote">Made up.</div>', '<div class="footnote">',
-                                         "footnote"),
-    "HTML with Markdown inside": ('<div class="footnote" markdown="1">\n\n1. Made up.\n\n</div>',
-                                  '<div class="footnote">', "footnote"),
-    "a citation mark in HTML": ('Eases pain.<sup><a class="footnote-ref" href="#fn-a">2</a></sup>',
-                                '<a class="footnote-ref">', "footnote-ref"),
-    "a reference's id in HTML": ('<p id="fn-made-up">Made up.</p>', '<p id="fn-made-up">', "fn-made-up"),
-    "a mark given by attr_list": ("Eases pain.[2](#fn-a){: .footnote-ref }", "{: .footnote-ref }", ".footnote-ref"),
-    "an id given by attr_list": ("- Made up. {: #fn-made-up }", "{: #fn-made-up }", "#fn-made-up"),
-}
+
+# A page's marks and list of references as the footnotes extension writes them, and how the
+# shared reference reads: what footnote_markup compares a page's list with.
+MARK = '<sup id="fnref-a">\u2060<a class="footnote-ref" href="#fn-a">1</a></sup>'
+ITEM = ('<li id="fn-a"><p>Source A. <a href="https://doi.org/10.1000/a">https://doi.org/10.1000/a</a> '
+        '<a class="footnote-backref" href="#fnref-a">\u21a9</a></p></li>')
+NOTES = f'<div class="footnote"><hr><ol>{ITEM}</ol></div>'
+SHARED = {"a": reading(parse(ITEM).find("li"))}
+WRONG_LIST = ['<a class="footnote-ref">', '<div class="footnote">', '<li id="fn-a">', '<a class="footnote-backref">']
+OTHER_LINK = NOTES.replace('href="https://doi.org/10.1000/a"', 'href="https://doi.org/10.1000/z"')
 
 
-@pytest.mark.parametrize("text, shown, needle", HAND_WRITTEN_REFERENCES.values(), ids=HAND_WRITTEN_REFERENCES)
-def test_content_that_writes_the_footnotes_markup_itself_is_refused(tmp_path, text, shown, needle):
-    with pytest.raises(HandWrittenReference) as refused:
-        render(tmp_path, f"Cited.[^a]\n\n{text}\n")
-    assert refused.value.args == (f"writes a reference list or citation mark in HTML ({shown}): cite with "
-                                  "[^label], and add a source to content/references.md", needle)
+def hand_written(html):
+    return [problem.split("(")[1].split(")")[0] for _, problem in footnote_markup(parse(html), SHARED.get)]
 
 
-@pytest.mark.parametrize("text", ['    <div class="footnote">', 'The tag `<sup class="footnote-ref">` in code.',
-                                  "A footnote, fn-1 and {: .advice } in plain words."])
-def test_the_same_words_in_code_or_plain_text_are_not_markup(tmp_path, text):
-    assert render(tmp_path, f"Cited.[^a]\n\n{text}\n").select("div.footnote li")
+def test_the_footnotes_own_marks_and_list_pass():
+    again = "<sup>\u2060<a class='footnote-ref' href='#fn-a'>1</a></sup>"
+    assert hand_written(f"<p>Cited.{MARK}</p><p>Again.{again}</p>{NOTES}") == []
+    assert hand_written("<p>No citation, no list.</p>") == []
+
+
+def cited(extra="", notes=NOTES):
+    return f"<p>Cited.{MARK}{extra}</p>{notes}"
+
+
+@pytest.mark.parametrize("html, found", [
+    (cited(notes=NOTES + "<div class='footnote'><ol><li id='fn-b'><p>Made up.</p></li></ol></div>"),
+     ['<div class="footnote">', '<li id="fn-b">']),
+    # With no genuine list, its marks and back-links lead to none either.
+    (cited(notes=NOTES.replace("Source A.", "Source Z.")), WRONG_LIST),
+    (cited(notes=OTHER_LINK), WRONG_LIST),
+    (cited("<sup><a class='footnote-ref' href='#fn-made-up'>2</a></sup>") + "<p id='fn-made-up'>Made up.</p>",
+     ['<a class="footnote-ref">', '<p id="fn-made-up">']),
+    (cited("<sup><a class='footnote-ref' href='#fn-a'>2</a></sup>"), ['<a class="footnote-ref">']),
+    (cited(" <a class='footnote-ref' href='#fn-a'>1</a>"), ['<a class="footnote-ref">']),
+    (cited(" <a class='footnote-backref' href='#fnref-a'>back</a>"), ['<a class="footnote-backref">']),
+    (f"<p id='fnref-a'>Cited.{MARK}</p>{NOTES}", ['<p id="fnref-a">']),
+    (cited() + "<table><tr><td class='footnote'>Made up.</td></tr></table>", ['<td class="footnote">']),
+], ids=["a second list", "an item in other words", "an item with another link", "a mark to a paragraph of its own",
+        "a mark with another number", "a mark outside a superscript", "a back-link outside the list",
+        "a mark's id on a paragraph", "the list's class on a table cell"])
+def test_markup_the_footnotes_did_not_write_is_refused(html, found):
+    assert hand_written(html) == found
