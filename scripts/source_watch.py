@@ -35,7 +35,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as `python scripts/source_watch.py`: the plugins live at the root
     sys.path.insert(0, str(ROOT))
-from plugins.content_rules.shared_files import DAILYMED_LABEL, DOI_LINK  # noqa: E402 (after the path)
+from plugins.content_rules.html_policy import DAILYMED_LABEL  # noqa: E402 (after the path)
+from plugins.content_rules.shared_files import DOI_LINK  # noqa: E402
 
 HANDLE_API = "https://doi.org/api/handles/"
 CROSSREF_WORKS = "https://api.crossref.org/works"

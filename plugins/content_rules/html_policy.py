@@ -39,6 +39,14 @@ INTRASITE = re.compile(r"^\{(filename|static|index)\}")
 SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
 # Browsers drop these anywhere in a URL, so "java\tscript:" is "javascript:".
 IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]")
+# A host as written in a link: letters, digits, dots and hyphens. A browser reads "%2E" and
+# look-alike dots ("\u3002", "\uff0e") as ".", so the host it goes to is not the one checked.
+PLAIN_HOST = re.compile(r"[a-z0-9.-]+")
+# A drug label is linked as itself, by its DailyMed set id (whose versions the source watch asks
+# for), never by a search page, whose results change.
+DAILYMED_HOST = "dailymed.nlm.nih.gov"
+DAILYMED_LABEL = re.compile(r"^https://dailymed\.nlm\.nih\.gov/dailymed/drugInfo\.cfm\?(?:[^#]*&)?setid="
+                            r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:&[^#]*)?(?:#.*)?$", re.I)
 
 
 def host_allowed(url, domains):
@@ -73,6 +81,12 @@ def url_problem(url, domains):
         return f"link '{url}' has no valid host (brackets are for IPv6 addresses)"
     if "@" in parts.netloc:
         return f"link '{url}' hides its real host after a user name ('@')"
+    if not PLAIN_HOST.fullmatch(parts.hostname or ""):
+        return (f"link '{url}' writes its host with a character other than a letter, digit, dot or hyphen "
+                "(a browser reads '%2E' or a look-alike dot as '.'): write the address plainly")
+    if parts.hostname == DAILYMED_HOST and not DAILYMED_LABEL.match(plain):
+        return (f"link '{url}' is not a drug label's own page: link the label by its set id "
+                f"(https://{DAILYMED_HOST}/dailymed/drugInfo.cfm?setid=...), never a search page")
     if not host_allowed(plain, domains):
         return (f"link to '{url}': {parts.hostname} is not an allowed source "
                 "(SOURCE_DOMAINS in pelicanconf.py: research and official bodies only, no clinics or businesses)")

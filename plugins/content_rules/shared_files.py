@@ -24,9 +24,6 @@ ADDRESS_IN_TEXT = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>]+|\b[\w.+-]+@[\w-
                              r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|info|biz|clinic|health|co|io|us|uk)\b")
 LINK_IN_DEFINITION = re.compile(r"<([^>\s]+)>|\]\(([^)\s]+)\)")
 DOI_LINK = re.compile(r"^https://doi\.org/(10\.\d{4,9}/\S+)$")
-# A drug label is linked as itself, by its DailyMed set id (whose versions the source watch asks
-# for), never by a search page, whose results change.
-DAILYMED_LABEL = re.compile(r"^https://dailymed\.nlm\.nih\.gov/dailymed/drugInfo\.cfm\?(?:[^#]*&)?setid=([0-9a-fA-F-]{36})")
 
 Definition = namedtuple("Definition", "number line text")  # text: what follows the label
 # {label: Definition} of each file, and [(path, problem)] for both.
@@ -71,9 +68,6 @@ def reference_problems(references, source_domains):
             yield f"{where}: {problem}"
         elif "doi.org" in links[0].lower() and not DOI_LINK.match(links[0]):
             yield f"{where}: '{links[0]}' is not a DOI link (https://doi.org/10.NNNN/...)"
-        elif "dailymed." in links[0].lower() and not DAILYMED_LABEL.match(links[0]):
-            yield (f"{where}: '{links[0]}' is not a label's own page: link the label by its set id "
-                   "(https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid=...)")
         for address in ADDRESS_IN_TEXT.findall(LINK_IN_DEFINITION.sub("", definition.text)):
             host = address.rsplit("@", 1)[-1] if "@" in address else address
             if "@" in address or not host_allowed("https://" + host.split("://")[-1], source_domains):
