@@ -303,9 +303,9 @@ def test_a_timeout_is_reported_as_could_not_check(services, tmp_path, capsys):
 def test_the_whole_run_is_bounded_in_time(services, tmp_path, capsys):
     services.expect_request("/www.nhs.uk/slow").respond_with_handler(slow(3))
     content = site(tmp_path, {f"slow{n}": f"NHS. Slow. <https://www.nhs.uk/slow?{n}>" for n in range(6)})
-    started = time.monotonic()
+    # No clock in the assertion (a busy machine is slow): had the limit not cut the run, each
+    # source would have answered after 3 s, and there would be no such line.
     status, lines, _ = watch(content, capsys, "--timeout", "30", "--time-limit", "0.5")
-    assert time.monotonic() - started < 2.5
     assert status == 2 and len(lines) == 1 and lines[0].startswith("sources: could not check: no answer from any")
 
 
