@@ -17,6 +17,7 @@ becomes such a line too.
 A page past its Next_review gets `review_overdue`, which the theme shows, and one "notice:" line.
 """
 
+import copy
 import datetime
 import logging
 import os
@@ -55,12 +56,8 @@ WORD = re.compile(r"\w+")
 # The blocks of a page's text that state facts, as an editor would call them.
 FACT_BLOCKS = {"p": "paragraph", "li": "list item", "td": "table cell", "dd": "definition"}
 ADVICE_CLASS = "advice"  # `{: .advice }`: advice, or what a page covers; no medical fact
-# The footnotes' own markup, which content may not write itself (footnote_markup): a page's one
-# list of references, its items (fn-label), their marks (fnref-label) and back-links.
-FOOTNOTE_CLASSES = {"footnote", "footnote-ref", "footnote-backref"}
-FOOTNOTE_ID = re.compile(r"fn(?:ref)?\d*-(.*)")
-HAND_WRITTEN = ("writes a reference or citation mark by hand ({}): cite with [^label], "
-                "and add a source to content/references.md")
+# What content may not write itself (footnote_markup): the footnotes' list, marks and back-links.
+HAND_WRITTEN = "writes {} by hand: cite with [^label], and add a source to content/references.md{}"
 # {(label, its text in references.md): how its item reads on a page}, rendered once a build.
 rendered_references = {}
 # (linking file, target file, fragment) of each link into another page, checked once all are read.
@@ -341,14 +338,34 @@ def introduced_list(block):
     return None
 
 
+INNER_BLOCKS = {"p", "ul", "ol", "dl", "table", "div", "blockquote"}
+
+
+def own_part(block):
+    """(a block's own words, the elements they are in): what it says outside the blocks it holds,
+    which are checked on their own, and outside its citation marks. A list item's words before its
+    nested list are its own."""
+    words, inline = [block.text or ""], []
+    for child in block:
+        if child.tag not in INNER_BLOCKS:
+            words.append("" if child.tag == "sup" else "".join(child.itertext()))  # a mark is no words
+            inline.append(child)
+        words.append(child.tail or "")
+    return " ".join("".join(words).replace(WORD_JOINER, "").split()), inline
+
+
+def own_cites(text, inline):
+    """Do a block's own words (own_part) cite?"""
+    return any(cites(element) for element in inline) or bool(UNRESOLVED_CITATION.search(text))
+
+
 def uncited_facts(root):
     """Each paragraph, list item, table cell and definition cites a source. A list and the
     sentence that introduces it ("...:") count as one: the sentence's citation covers the items,
     or every item cites its own. Advice (ADVICE_CLASS) needs none, but may state no number."""
     for block in root.iter(*FACT_BLOCKS):
-        text = " ".join("".join(block.itertext()).replace(WORD_JOINER, "").split())
-        if (not text or block.xpath("ancestor::div[@class='footnote'] | .//p | .//ul | .//ol | .//dl")
-                or block.get("class") == "admonition-title"):
+        text, inline = own_part(block)
+        if not text or block.xpath("ancestor::div[@class='footnote']") or block.get("class") == "admonition-title":
             continue
         if ADVICE_CLASS in (block.get("class") or "").split():
             if re.search(r"\d", text):
@@ -356,18 +373,27 @@ def uncited_facts(root):
                              "source and drop the .advice mark")
             continue
         items = introduced_list(block)
+        nested = block.xpath("./ul/li | ./ol/li")
         lead_in = block.getparent().getprevious() if block.tag == "li" else None
-        if cites(block) or (items is not None and all(cites(item) for item in items.iter("li"))) or (
-                lead_in is not None and introduced_list(lead_in) is block.getparent() and cites(lead_in)):
+        outer = block.getparent().getparent() if block.tag == "li" else None  # an item holding this list
+        if own_cites(text, inline) or (items is not None and all(cites(item) for item in items.iter("li"))) or (
+                nested and all(cites(item) for item in nested)) or (
+                lead_in is not None and introduced_list(lead_in) is block.getparent() and cites(lead_in)) or (
+                outer is not None and outer.tag == "li" and own_part(outer)[0].endswith(":")
+                and own_cites(*own_part(outer))):
             continue
         yield text, (f"this {FACT_BLOCKS[block.tag]} states a fact but cites no source ('{text[:50]}'): cite it "
                      "with [^label], or mark advice that states no fact with {: .advice }")
 
 
 def reading(item):
-    """What a reference list item says: its words, and where its links (not its back-link) go."""
-    return (" ".join("".join(item.itertext()).split()),
-            [a.get("href") for a in item.iter("a") if a.get("class") != "footnote-backref"])
+    """A reference list item as it reads and links, whatever its number on the page: its markup
+    with abbreviations as plain words (a page explains each once) and no back-link label."""
+    item = copy.deepcopy(item)
+    lxml.etree.strip_tags(item, "abbr")
+    for backlink in item.xpath(".//a[@aria-label]"):
+        del backlink.attrib["aria-label"]
+    return lxml.etree.tostring(item, encoding="unicode", with_tail=False)
 
 
 def shared_reading(label, settings):
@@ -382,41 +408,51 @@ def shared_reading(label, settings):
     return rendered_references[key]
 
 
+def text_of(element):
+    return " ".join("".join(element.itertext()).replace(WORD_JOINER, "").split())
+
+
+def bare(element):
+    """Holds no words of its own, outside its children."""
+    return not (element.text or "").strip() and not any((child.tail or "").strip() for child in element)
+
+
 def footnote_markup(root, shared_reading):
-    """Anything with the footnotes' classes or ids that they did not write, however it was written
-    (HTML, md_in_html, attr_list, entities): a reference of the page's own would pass as one of
-    content/references.md. Only one list is theirs: the first whose every item reads as the
-    shared reference its id names (`shared_reading(label)`); marks lead to its items, by number."""
-    tagged = [e for e in root.iter(lxml.etree.Element)
-              if set((e.get("class") or "").split()) & FOOTNOTE_CLASSES or FOOTNOTE_ID.match(e.get("id") or "")]
-    lists = [e for e in tagged if e.tag == "div" and "footnote" in e.get("class").split()]
+    """A reference or citation mark the footnotes did not write, however it was written (HTML,
+    attr_list, entities): a reference of the page's own would pass as one of content/references.md.
+    Theirs is one list (div.footnote: a rule, then an ol of items, each exactly the shared reference
+    its id names, `shared_reading(label)`), last on the page; and marks, each a superscript holding
+    one link to an item, with the item's number as its text."""
+    lists = root.xpath(".//*[contains(concat(' ', normalize-space(@class), ' '), ' footnote ')]")
 
-    def genuine_item(li, notes):
-        label = FOOTNOTE_ID.match(li.get("id") or "")
-        return (li.tag == "li" and li.getparent().tag == "ol" and li.getparent().getparent() is notes
-                and li.get("id") == f"fn-{label[1]}" and reading(li) == shared_reading(label[1]))
+    def genuine_list(notes):
+        items = notes.xpath("./ol/li")
+        return (notes.tag == "div" and [child.tag for child in notes] == ["hr", "ol"] and bare(notes)
+                and bare(notes[1]) and items and len(items) == len(notes[1])
+                and all(li.get("id", "").startswith("fn-") and reading(li) == shared_reading(li.get("id")[3:])
+                        for li in items)
+                and notes.getparent() is root and notes.getnext() is None and not (notes.tail or "").strip())
 
-    notes = next((div for div in lists if all(genuine_item(li, div) for li in div.xpath("./ol/li"))), None)
+    genuine = [candidate for candidate in lists if genuine_list(candidate)]
+    notes = genuine[0] if len(genuine) == 1 else None
+    for forged in (element for element in lists if element is not notes):
+        yield text_of(forged) or None, HAND_WRITTEN.format(f'<{forged.tag} class="footnote">, a reference list', "")
     numbers = {li.get("id"): str(n) for n, li in enumerate(notes.xpath("./ol/li") if notes is not None else [], 1)}
-    for element in tagged:
-        classes = set(element.get("class", "").split()) & FOOTNOTE_CLASSES
-        inside = notes is not None and notes in element.iterancestors()
-        link = element.find("a")
-        genuine = {
-            "footnote": element is notes,
-            "footnote-backref": element.tag == "a" and inside,
-            "footnote-ref": element.tag == "a" and element.getparent().tag == "sup"
-            and numbers.get(element.get("href", "")[1:]) == (element.text or "").strip(),
-        }
-        if element.get("id", "").startswith("fnref"):
-            genuine["id"] = element.tag == "sup" and link is not None and link.get("class") == "footnote-ref"
-        elif FOOTNOTE_ID.match(element.get("id", "")):
-            genuine["id"] = inside and genuine_item(element, notes)
-        wrong = [what for what, right in genuine.items() if not right and (what in classes or what == "id")]
-        if wrong:
-            shown_as = f'id="{element.get("id")}"' if wrong == ["id"] else f'class="{wrong[0]}"'
-            words = " ".join("".join(element.itertext()).split()) or None
-            yield words, HAND_WRITTEN.format(f"<{element.tag} {shown_as}>")
+    for sup in root.iter("sup"):
+        links = list(sup)
+        genuine = (len(links) == 1 and links[0].tag == "a" and links[0].get("class") == "footnote-ref"
+                   and (sup.text or "") in ("", WORD_JOINER) and not (links[0].tail or "").strip()
+                   and numbers.get(links[0].get("href", "")[1:]) == text_of(links[0]))
+        if not genuine:
+            yield text_of(sup) or None, HAND_WRITTEN.format(
+                f"<sup>{text_of(sup)[:20]}</sup>, a citation mark",
+                " (a superscript is only ever a citation mark here: write \u00b2 and such as characters)")
+    for link in root.xpath(".//a[contains(@class, 'footnote-ref')]"):
+        if link.getparent().tag != "sup":
+            yield text_of(link) or None, HAND_WRITTEN.format('<a class="footnote-ref">, a citation mark', "")
+    for link in root.xpath(".//a[contains(@class, 'footnote-backref')]"):
+        if notes is None or notes not in link.iterancestors():
+            yield text_of(link) or None, HAND_WRITTEN.format('<a class="footnote-backref">, a back-link', "")
 
 
 RULES = (check_entities, same_page_links, check_headings, check_tables, check_citations)

@@ -46,7 +46,8 @@ PLAIN_HOST = re.compile(r"[a-z0-9.-]+")
 # for), never by a search page, whose results change.
 DAILYMED_HOST = "dailymed.nlm.nih.gov"
 DAILYMED_LABEL = re.compile(r"^https://dailymed\.nlm\.nih\.gov/dailymed/drugInfo\.cfm\?(?:[^#]*&)?setid="
-                            r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:&[^#]*)?(?:#.*)?$", re.I)
+                            r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:&[^#]*)?(?:#.*)?$",
+                            re.I | re.ASCII)  # ASCII: with IGNORECASE alone, "s" also matches "\u017f"
 
 
 def host_allowed(url, domains):
@@ -84,7 +85,7 @@ def url_problem(url, domains):
     if not PLAIN_HOST.fullmatch(parts.hostname or ""):
         return (f"link '{url}' writes its host with a character other than a letter, digit, dot or hyphen "
                 "(a browser reads '%2E' or a look-alike dot as '.'): write the address plainly")
-    if parts.hostname == DAILYMED_HOST and not DAILYMED_LABEL.match(plain):
+    if host_allowed(plain, (DAILYMED_HOST,)) and not DAILYMED_LABEL.match(plain):
         return (f"link '{url}' is not a drug label's own page: link the label by its set id "
                 f"(https://{DAILYMED_HOST}/dailymed/drugInfo.cfm?setid=...), never a search page")
     if not host_allowed(plain, domains):

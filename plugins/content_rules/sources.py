@@ -185,6 +185,8 @@ def source_problems(path, kind, settings, today):
     pairs, body = parse_metadata(text)
     yield from metadata_problems(pairs, kind, settings, today)
     marker, lines = settings["FOOTNOTE_PLACE_MARKER"], [line.strip() for _, line in outside_code(body)]
+    if any(marker in line and line != marker for line in lines):
+        yield f"'{marker}' must be a line of its own: the references are put where it stands"
     if marker in lines and any(lines[lines.index(marker) + 1:]):
         yield f"text after '{marker}' would never be shown: move it above the References heading"
     for image in IMAGE_WITHOUT_ALT.findall(text):  # Pelican itself only warns, mid-read

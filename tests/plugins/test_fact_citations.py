@@ -88,3 +88,15 @@ def test_a_problem_names_the_line_of_the_markdown_it_comes_from(tmp_path):
     assert source_line(page, "Side effects include feeling sick.") == 6  # the words, not the metadata's Title
     assert source_line(page, "(#risks)") == 9  # Markdown as written
     assert source_line(page, "Nowhere in the page") is None
+
+
+def test_an_item_s_own_words_cite_however_many_blocks_it_holds():
+    # A tight list item's words before its nested list are its lead-in.
+    assert uncited(f"<ul><li>Side effects include:<ul><li>feeling sick{MARK}</li></ul></li></ul>") == []
+    assert uncited(f"<ul><li>Side effects include:{MARK}<ul><li>feeling sick</li></ul></li></ul>") == []
+    assert uncited("<ul><li>Side effects include:<ul><li>feeling sick</li></ul></li></ul>") == [
+        "this list item states a fact but cites no source", "this list item states a fact but cites no source"]
+    # An empty paragraph inside an item hides none of its words; a loose item is checked by its paragraphs.
+    assert uncited("<ul><li>A made-up fact.<p></p></li></ul>") == ["this list item states a fact but cites no source"]
+    assert uncited(f"<ul><li><p>Cited.{MARK}</p><p>Not cited.</p></li></ul>") == [
+        "this paragraph states a fact but cites no source"]
