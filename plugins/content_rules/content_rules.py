@@ -338,7 +338,8 @@ def introduced_list(block):
     return None
 
 
-INNER_BLOCKS = {"p", "ul", "ol", "dl", "table", "div", "blockquote"}
+# What a block holds that is not its own words: blocks checked on their own, code, headings.
+INNER_BLOCKS = {"p", "ul", "ol", "dl", "table", "div", "blockquote", "pre", "hr", "h1", "h2", "h3", "h4", "h5", "h6"}
 
 
 def own_part(block):
@@ -359,6 +360,28 @@ def own_cites(text, inline):
     return any(cites(element) for element in inline) or bool(UNRESOLVED_CITATION.search(text))
 
 
+def list_item(block):
+    """The list item whose words a block is: itself, or a loose item's paragraph's item; or None."""
+    parent = block.getparent()
+    if block.tag == "li":
+        return block
+    return parent if block.tag == "p" and parent is not None and parent.tag == "li" else None
+
+
+def cited_lead_in(item):
+    """Is the item's list introduced ("...:") by words that cite, or by an item whose own lead-in
+    does, however deep the lists nest?"""
+    items = item.getparent()
+    before, outer = items.getprevious(), items.getparent()
+    if before is not None and introduced_list(before) is items:
+        lead_in = before
+    elif outer is not None and outer.tag == "li" and own_part(outer)[0].endswith(":"):
+        lead_in = outer
+    else:
+        return False
+    return own_cites(*own_part(lead_in)) or (list_item(lead_in) is not None and cited_lead_in(list_item(lead_in)))
+
+
 def uncited_facts(root):
     """Each paragraph, list item, table cell and definition cites a source. A list and the
     sentence that introduces it ("...:") count as one: the sentence's citation covers the items,
@@ -374,13 +397,9 @@ def uncited_facts(root):
             continue
         items = introduced_list(block)
         nested = block.xpath("./ul/li | ./ol/li")
-        lead_in = block.getparent().getprevious() if block.tag == "li" else None
-        outer = block.getparent().getparent() if block.tag == "li" else None  # an item holding this list
-        if own_cites(text, inline) or (items is not None and all(cites(item) for item in items.iter("li"))) or (
-                nested and all(cites(item) for item in nested)) or (
-                lead_in is not None and introduced_list(lead_in) is block.getparent() and cites(lead_in)) or (
-                outer is not None and outer.tag == "li" and own_part(outer)[0].endswith(":")
-                and own_cites(*own_part(outer))):
+        item = list_item(block)
+        if own_cites(text, inline) or (items is not None and all(cites(i) for i in items.iter("li"))) or (
+                nested and all(cites(i) for i in nested)) or (item is not None and cited_lead_in(item)):
             continue
         yield text, (f"this {FACT_BLOCKS[block.tag]} states a fact but cites no source ('{text[:50]}'): cite it "
                      "with [^label], or mark advice that states no fact with {: .advice }")
@@ -425,15 +444,22 @@ def footnote_markup(root, shared_reading):
     one link to an item, with the item's number as its text."""
     lists = root.xpath(".//*[contains(concat(' ', normalize-space(@class), ' '), ' footnote ')]")
 
-    def genuine_list(notes):
+    def as_written_by_the_footnotes(notes):
         items = notes.xpath("./ol/li")
         return (notes.tag == "div" and [child.tag for child in notes] == ["hr", "ol"] and bare(notes)
                 and bare(notes[1]) and items and len(items) == len(notes[1])
                 and all(li.get("id", "").startswith("fn-") and reading(li) == shared_reading(li.get("id")[3:])
-                        for li in items)
-                and notes.getparent() is root and notes.getnext() is None and not (notes.tail or "").strip())
+                        for li in items))
 
-    genuine = [candidate for candidate in lists if genuine_list(candidate)]
+    def last_on_the_page(notes):
+        return notes.getparent() is root and notes.getnext() is None and not (notes.tail or "").strip()
+
+    written = [candidate for candidate in lists if as_written_by_the_footnotes(candidate)]
+    if len(lists) == 1 and written and not last_on_the_page(written[0]):
+        yield None, ("the list of references is inside a box or has text after it: put ///References/// "
+                     "on a line of its own at the end of the page, outside any box")
+        return
+    genuine = [candidate for candidate in written if last_on_the_page(candidate)]
     notes = genuine[0] if len(genuine) == 1 else None
     for forged in (element for element in lists if element is not notes):
         yield text_of(forged) or None, HAND_WRITTEN.format(f'<{forged.tag} class="footnote">, a reference list', "")

@@ -100,3 +100,17 @@ def test_an_item_s_own_words_cite_however_many_blocks_it_holds():
     assert uncited("<ul><li>A made-up fact.<p></p></li></ul>") == ["this list item states a fact but cites no source"]
     assert uncited(f"<ul><li><p>Cited.{MARK}</p><p>Not cited.</p></li></ul>") == [
         "this paragraph states a fact but cites no source"]
+
+
+def test_a_cited_lead_in_covers_loose_items_and_lists_nested_under_its_items():
+    lead_in = f"<p>Ketamine has these effects:{MARK}</p>"
+    assert uncited(lead_in + "<ul><li><p>feeling sick</p></li><li><p>a fast heartbeat</p></li></ul>") == []
+    assert uncited(lead_in + "<ul><li>On the mind:<ul><li>dissociation</li><li>vivid dreams</li></ul></li></ul>") == []
+    assert uncited(lead_in + "<ul><li><p>During an infusion:</p><ul><li>On the mind:<ul><li>dissociation</li>"
+                             "</ul></li></ul></li></ul>") == []
+    # Without the citation, every level is refused.
+    assert len(uncited("<p>Effects:</p><ul><li>On the mind:<ul><li>dissociation</li></ul></li></ul>")) == 3
+
+
+def test_code_in_an_item_is_not_its_words():
+    assert uncited(f"<ul><li><p>The code is below.{MARK}</p><pre><code>NDC 42023-113</code></pre></li></ul>") == []
