@@ -87,10 +87,8 @@ def test_every_locked_package_installs_on_the_oldest_python_we_promise():
     later need 3.11.5; Debian 12 has 3.11.2) stops `make html` on a newcomer's machine."""
     promised = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["requires-python"]
     oldest = Version(re.fullmatch(r">=\s*([0-9.]+)", promised)[1])
-    pins = {name: version for lock in ("requirements.lock", "requirements-test.lock")
-            for name, version in re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", (ROOT / lock).read_text("utf-8"), re.M)}
     too_new = []
-    for name, version in sorted(pins.items()):
+    for name, version in sorted({**pins("requirements.lock"), **pins("requirements-test.lock")}.items()):
         installed = importlib.metadata.metadata(name)
         assert installed["Version"] == version, f"{name} {installed['Version']} is installed, the lock says {version}"
         if (needs := installed["Requires-Python"]) and oldest not in SpecifierSet(needs):

@@ -56,8 +56,6 @@ WORD = re.compile(r"\w+")
 # The blocks of a page's text that state facts, as an editor would call them.
 FACT_BLOCKS = {"p": "paragraph", "li": "list item", "td": "table cell", "dd": "definition"}
 ADVICE_CLASS = "advice"  # `{: .advice }`: advice, or what a page covers; no medical fact
-# What content may not write itself (footnote_markup): the footnotes' list, marks and back-links.
-HAND_WRITTEN = "writes {} by hand: cite with [^label], and add a source to content/references.md{}"
 # {(label, its text in references.md): how its item reads on a page}, rendered once a build.
 rendered_references = {}
 # (linking file, target file, fragment) of each link into another page, checked once all are read.
@@ -68,6 +66,11 @@ content_parent = Path.cwd()  # paths are shown from here: "content/pages/x.md"
 def one_line(text):
     """Control characters (a line break in a file name, say) shown escaped: one problem, one line."""
     return "".join(c if c.isprintable() or c == "\t" else repr(c)[1:-1] for c in str(text))
+
+
+def text_of(element):
+    """An element's words as a reader sees them: spaces collapsed, no word joiner."""
+    return " ".join("".join(element.itertext()).replace(WORD_JOINER, "").split())
 
 
 def shown(path):
@@ -274,7 +277,7 @@ def check_headings(root):
     previous = 1  # the page title is the h1
     for heading in root.iter("h1", "h2", "h3", "h4", "h5", "h6"):
         level = int(heading.tag[1])
-        text = " ".join("".join(heading.itertext()).split())
+        text = text_of(heading)
         if level == 1:
             yield f"# {text}", (f"heading '{text}' is level 1; the title is the page's only h1, "
                                 "so start sections at '##'")
@@ -285,7 +288,7 @@ def check_headings(root):
 
 def check_tables(root):
     for paragraph in root.iter("p"):
-        text = " ".join("".join(paragraph.itertext()).split())
+        text = text_of(paragraph)
         if text.startswith("|") and text.count("|") > 2:
             yield text, (f"a table did not render ('{text[:30]}...'): a table needs a header row, "
                          "then a line like |---|---|, then its rows")
@@ -362,9 +365,9 @@ def own_cites(text, inline):
 
 def list_item(block):
     """The list item whose words a block is: itself, or a loose item's paragraph's item; or None."""
-    parent = block.getparent()
     if block.tag == "li":
         return block
+    parent = block.getparent()
     return parent if block.tag == "p" and parent is not None and parent.tag == "li" else None
 
 
@@ -427,13 +430,13 @@ def shared_reading(label, settings):
     return rendered_references[key]
 
 
-def text_of(element):
-    return " ".join("".join(element.itertext()).replace(WORD_JOINER, "").split())
-
-
 def bare(element):
     """Holds no words of its own, outside its children."""
     return not (element.text or "").strip() and not any((child.tail or "").strip() for child in element)
+
+
+def hand_written(what, hint=""):
+    return f"writes {what} by hand: cite with [^label], and add a source to content/references.md{hint}"
 
 
 def footnote_markup(root, shared_reading):
@@ -462,23 +465,23 @@ def footnote_markup(root, shared_reading):
     genuine = [candidate for candidate in written if last_on_the_page(candidate)]
     notes = genuine[0] if len(genuine) == 1 else None
     for forged in (element for element in lists if element is not notes):
-        yield text_of(forged) or None, HAND_WRITTEN.format(f'<{forged.tag} class="footnote">, a reference list', "")
+        yield text_of(forged) or None, hand_written(f'<{forged.tag} class="footnote">, a reference list')
     numbers = {li.get("id"): str(n) for n, li in enumerate(notes.xpath("./ol/li") if notes is not None else [], 1)}
     for sup in root.iter("sup"):
         links = list(sup)
-        genuine = (len(links) == 1 and links[0].tag == "a" and links[0].get("class") == "footnote-ref"
+        is_mark = (len(links) == 1 and links[0].tag == "a" and links[0].get("class") == "footnote-ref"
                    and (sup.text or "") in ("", WORD_JOINER) and not (links[0].tail or "").strip()
                    and numbers.get(links[0].get("href", "")[1:]) == text_of(links[0]))
-        if not genuine:
-            yield text_of(sup) or None, HAND_WRITTEN.format(
+        if not is_mark:
+            yield text_of(sup) or None, hand_written(
                 f"<sup>{text_of(sup)[:20]}</sup>, a citation mark",
                 " (a superscript is only ever a citation mark here: write \u00b2 and such as characters)")
     for link in root.xpath(".//a[contains(@class, 'footnote-ref')]"):
         if link.getparent().tag != "sup":
-            yield text_of(link) or None, HAND_WRITTEN.format('<a class="footnote-ref">, a citation mark', "")
+            yield text_of(link) or None, hand_written('<a class="footnote-ref">, a citation mark')
     for link in root.xpath(".//a[contains(@class, 'footnote-backref')]"):
         if notes is None or notes not in link.iterancestors():
-            yield text_of(link) or None, HAND_WRITTEN.format('<a class="footnote-backref">, a back-link', "")
+            yield text_of(link) or None, hand_written('<a class="footnote-backref">, a back-link')
 
 
 RULES = (check_entities, same_page_links, check_headings, check_tables, check_citations)

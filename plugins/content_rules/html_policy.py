@@ -45,7 +45,7 @@ PLAIN_HOST = re.compile(r"[a-z0-9.-]+")
 # A drug label is linked as itself, by its DailyMed set id (whose versions the source watch asks
 # for), never by a search page, whose results change.
 DAILYMED_HOST = "dailymed.nlm.nih.gov"
-DAILYMED_LABEL = re.compile(r"^https://dailymed\.nlm\.nih\.gov/dailymed/drugInfo\.cfm\?(?:[^#]*&)?setid="
+DAILYMED_LABEL = re.compile(rf"^https://{re.escape(DAILYMED_HOST)}/dailymed/drugInfo\.cfm\?(?:[^#]*&)?setid="
                             r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:&[^#]*)?(?:#.*)?$",
                             re.I | re.ASCII)  # ASCII: with IGNORECASE alone, "s" also matches "\u017f"
 
