@@ -81,7 +81,8 @@ def cites_the_label(block, soup):
 # Each safety promise is found by what it says, never by a heading's id or words: an article
 # that covers the topic keeps it in full, and at least one article does.
 INTERACTIONS = {
-    "opioid": ("benzodiazepine", "slow breathing", "coma", "death"),
+    # The label names alcohol in the same warning ("including alcohol, may result in profound sedation").
+    "opioid": ("benzodiazepine", "alcohol", "slow breathing", "coma", "death"),
     "theophylline": ("aminophylline", "must not", "seizure"),
     "vasopressin": ("stimulant", "blood pressure", "heart rate"),
 }
@@ -302,7 +303,7 @@ def test_forbidden_phrase_check_reads_link_addresses_and_passes_a_clean_page():
 
 
 MEDICINES = """<ul>
-<li>Opioid painkillers, benzodiazepines and other medicines that slow down the brain, taken with ketamine,
+<li>Alcohol, opioid painkillers, benzodiazepines and other medicines that slow down the brain, taken with ketamine,
 can cause very deep sleep and slow breathing. This can lead to a coma or death.[^ketalar]</li>
 <li>Theophylline or aminophylline must not be given with ketamine.
 Together they make a seizure more likely.[^ketalar]</li>
@@ -313,8 +314,10 @@ Together they make a seizure more likely.[^ketalar]</li>
 def test_interaction_check_passes_the_full_warning_and_catches_a_weakened_one_and_a_lost_citation():
     assert interaction_warning_problems(page_citing(MEDICINES)) == []
     weakened = MEDICINES.replace("This can lead to a coma or death.", "This can make you sleepy.")
+    weakened = weakened.replace("Alcohol, opioid", "Opioid")
     weakened = weakened.replace("more likely.[^ketalar]", "more likely.")
     assert interaction_warning_problems(page_citing(weakened)) == [
+        "the opioid warning does not say 'alcohol'",
         "the opioid warning does not say 'coma'",
         "the opioid warning does not say 'death'",
         "the theophylline warning does not cite the ketamine label",
