@@ -39,6 +39,8 @@ CSS_FILE = "site.css"
 # Every page is a flat "slug.html", which GitHub Pages serves and a browser opens from disk.
 ARTICLE_URL = ARTICLE_SAVE_AS = "{slug}.html"
 PAGE_URL = PAGE_SAVE_AS = "{slug}.html"
+# Each page's statements beside its sources' own words (plugins/evidence_pages).
+EVIDENCE_SAVE_AS = "{slug}-evidence.html"
 INDEX_SAVE_AS = "index.html"
 DIRECT_TEMPLATES = ["index", "robots"]
 ROBOTS_SAVE_AS = "robots.txt"
@@ -58,7 +60,7 @@ YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
 FEED_ALL_ATOM = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["content_rules", "page_structure", "minify_css"]
+PLUGINS = ["content_rules", "page_structure", "evidence_pages", "minify_css"]
 # Our Markdown extensions (plugins/, named in MARKDOWN) are imported by name, as Markdown's own.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins"))
 
@@ -66,6 +68,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "plu
 # content folder, pulled into every page by content_rules' shared_references extension.
 REFERENCES_FILE = "references.md"
 ABBREVIATIONS_FILE = "abbreviations.md"
+# Each quoted reference's link and numbers as its quotes were read (content_rules/evidence.py);
+# each page's evidence records are beside it, name.evidence.toml.
+REFERENCES_READ_FILE = "references-read.toml"
 
 FOOTNOTE_PLACE_MARKER = "///References///"
 

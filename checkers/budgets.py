@@ -5,6 +5,9 @@ initial window of 10 packets, about 14.6 KB), so a page shows after one round tr
 """
 
 PAGE_GZIP_BYTES = 14 * 1024  # a page plus everything it loads, gzip-compressed
+# An evidence page (each statement beside its sources' words) is a reference a reader opens on
+# purpose, from a page's References: a few round trips, no more than a small image.
+EVIDENCE_PAGE_GZIP_BYTES = 48 * 1024
 REQUESTS_PER_PAGE = 2  # the HTML and one stylesheet (the icon is a data: URL, never fetched)
 JAVASCRIPT_BYTES = 0
 WEB_FONT_FILES = 0

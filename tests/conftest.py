@@ -12,7 +12,9 @@ from checks import parse  # noqa: F401 (the tests import it from here)
 from pages_server import serve
 from prerequisites import CHROMIUM_ARGS, find_chromium
 
+import pelicanconf
 from plugins.content_rules.content_rules import source_line
+from plugins.content_rules.evidence import records_path
 from plugins.content_rules.sources import parse_metadata
 from scripts.build import SITE_MARKER, run_pelican
 
@@ -35,10 +37,17 @@ def content_sources(content=ROOT / "content"):
     return {page_file(source_metadata(source)): source for source in sources}
 
 
+def evidence_pages(content=ROOT / "content"):
+    """{evidence page: its page's Markdown source}: each page whose records hold a [[fact]]."""
+    sources = sorted([*content.glob("articles/*.md"), *content.glob("pages/*.md")])
+    return {pelicanconf.EVIDENCE_SAVE_AS.format(slug=source_metadata(source)["slug"]): source for source in sources
+            if records_path(source).exists() and "[[fact]]" in records_path(source).read_text("utf-8")}
+
+
 def content_pages(content=ROOT / "content"):
-    """The HTML file of every Markdown page in content/, then the home page: a page added to
-    content/ is checked by every per-page test with no list to update."""
-    return ("index.html", *content_sources(content))
+    """The HTML file of every Markdown page in content/, then the home page, then the evidence
+    pages: a page added to content/ is checked by every per-page test with no list to update."""
+    return ("index.html", *content_sources(content), *evidence_pages(content))
 
 
 def content_articles(content=ROOT / "content"):

@@ -121,7 +121,8 @@ def test_an_unreadable_folder_is_reported_not_skipped(tmp_path, monkeypatch):
     real_access = os.access
     monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != hidden and real_access(path, mode))
     settings = {"PATH": str(content), "ARTICLE_PATHS": ["articles"], "PAGE_PATHS": ["pages"],
-                "REFERENCES_FILE": "references.md", "ABBREVIATIONS_FILE": "abbreviations.md"}
+                "REFERENCES_FILE": "references.md", "ABBREVIATIONS_FILE": "abbreviations.md",
+                "REFERENCES_READ_FILE": "references-read.toml"}
     assert sources.tree_problems(settings) == [(hidden, "cannot be read: check its permissions")]
 
 
@@ -156,7 +157,8 @@ def build_with(builder, tmp_path, relative, text):
 
 def test_a_citation_written_inside_code_is_not_a_citation(builder, tmp_path):
     page = (ROOT / "content" / "pages" / "about.md").read_text("utf-8")
-    status, log = build_with(builder, tmp_path, "pages/about.md", page + "\nCite a source by writing `[^label]`.\n")
+    advice = "\nCite a source by writing `[^label]`.\n{: .advice }\n"
+    status, log = build_with(builder, tmp_path, "pages/about.md", page + advice)
     assert status == 0, log
     assert "<code>[^label]</code>" in (tmp_path / "out" / "about.html").read_text("utf-8")
 

@@ -10,6 +10,7 @@ import datetime
 import inspect
 import re
 import shutil
+import tomllib
 
 import pytest
 import test_citations
@@ -29,10 +30,11 @@ from conftest import (
     parse,
     source_metadata,
 )
-from test_budgets import budget_problems
+from test_budgets import budget_problems, gzip_budget
 from weight import page_weight
 
 from pelicanconf import long_date
+from plugins.content_rules.evidence import records_path
 
 # The day of the edits: a month on, so every date really changes (today's content may have
 # been reviewed today); the site is built as of that day (BUILD_DATE).
@@ -57,6 +59,7 @@ Summary: How to print a page of this guide to take with you to an appointment.
 
 Open the page you want, then choose Print in your browser. The menu is left out of the paper copy,
 and each web link shows its address, so you can still find it later.
+{{: .advice }}
 """)
 NEW_TERM = ("Benzodiazepine", "A medicine for anxiety or sleep. Taken with ketamine, it can cause very deep sleep "
             "and slow breathing.[^ketalar]")
@@ -123,6 +126,28 @@ def add_reference(text):
     return text.rstrip("\n") + f"\n[^{NEW_REFERENCE}]: {guidelines}\n"
 
 
+def a_quote(records, label):
+    """(quote, where it was read) of a source the records already quote: the new statements
+    below say what the content already says, from sources it already cites."""
+    return next((source["quote"], source["read_at"]) for fact in tomllib.loads(records).get("fact", [])
+                for source in fact["source"] if source["cites"] == label and source.get("quote"))
+
+
+def add_record(records, says, *labels, quoted=None):
+    """The record an editor writes for a new statement: its words and, for each source it cites,
+    words that source says (`quoted`: the label of the same work, already quoted)."""
+    record = f"\n[[fact]]\nsays = {says!r}\n"
+    for label in labels:
+        quote, read_at = a_quote(records, quoted or label)
+        record += (f"\n[[fact.source]]\ncites = {label!r}\nquote = {quote!r}\nread_at = {read_at!r}\n"
+                   f"checked = {EDIT_DAY}\n")
+    return records + record
+
+
+def without_marks(text):
+    return re.sub(r"\[\^[^\]]+\]", "", text)
+
+
 class EditedBuild:
     def __init__(self, folder):
         self.content = shutil.copytree(ROOT / "content", folder / "content")
@@ -141,10 +166,21 @@ class EditedBuild:
         for key, value in {**SECOND_ARTICLE, "Date": EDIT_DAY}.items():
             second = set_metadata(second, key, value)
         (self.content / "articles" / f"{SECOND_ARTICLE['Slug']}.md").write_text(second, "utf-8")
+        # Its statements are the first article's, checked against the same words.
+        shutil.copy(records_path(self.content / self.first_source),
+                    records_path(self.content / "articles" / f"{SECOND_ARTICLE['Slug']}.md"))
         edit(self.content / self.first_source, add_table_row)
+        row, strength, found = NEW_ROW
+        edit(records_path(self.content / self.first_source), lambda records: add_record(add_record(
+            records, f"{row}, Strength of evidence: {without_marks(strength)}", "cohen2018"),
+            f"{row}, What studies found: {without_marks(found)}", NEW_REFERENCE, quoted="cohen2018"))
         edit(self.content / "references.md", add_reference)
+        edit(self.content / "references-read.toml", lambda read: read + re.search(
+            r"^cohen2018( = .*)$", read, re.M).expand(rf"{NEW_REFERENCE}\1") + "\n")
         edit(self.content / "pages" / "questions.md", add_question)
         edit(self.content / "pages" / "glossary.md", add_term)
+        edit(records_path(self.content / "pages" / "glossary.md"),
+             lambda records: add_record(records, without_marks(NEW_TERM[1]), "ketalar"))
         name, text = NEW_PAGE
         (self.content / "pages" / name).write_text(text.format(day=EDIT_DAY), "utf-8")
 
@@ -239,4 +275,5 @@ def test_every_edited_page_is_within_its_budgets(edited, build):
     folder, pages, url = ((edited.site, edited.pages, "") if build == "local" else
                           (edited.published_site, edited.published_pages, PUBLISHED_SITEURL))
     assert {path: found for path, soup in pages.items()
-            if (found := budget_problems(page_weight(folder, path, soup, url)))} == {}
+            if (found := budget_problems(page_weight(folder, path, soup, url), gzip_budget(path, edited.content)))
+            } == {}

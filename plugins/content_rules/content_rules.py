@@ -24,8 +24,10 @@ import os
 import re
 import signal
 import sys
+import tomllib
 import traceback
 from collections import defaultdict
+from fractions import Fraction
 from pathlib import Path
 
 import jinja2
@@ -36,7 +38,7 @@ from pelican import signals
 from pelican.contents import Article, Page
 from pelican.readers import MarkdownReader
 
-from . import shared_references, sources
+from . import evidence, shared_references, sources
 from .html_policy import html_problems, parse, parse_with_errors
 from .shared_files import read_shared_files
 from .shared_references import WORD_JOINER
@@ -385,6 +387,28 @@ def cited_lead_in(item):
     return own_cites(*own_part(lead_in)) or (list_item(lead_in) is not None and cited_lead_in(list_item(lead_in)))
 
 
+def marks(inline):
+    """The reference labels of the citation marks among a block's inline elements."""
+    return [link.get("href", "").removeprefix("#fn-") for element in inline for link in element.iter("a")
+            if link.get("class") == "footnote-ref"]
+
+
+def lead_in_marks(block):
+    """The labels cited by the words that introduce a list item's list ("...:"), however deep."""
+    item = list_item(block)
+    if item is None or item.getparent() is None:
+        return []
+    items = item.getparent()
+    before, outer = items.getprevious(), items.getparent()
+    if before is not None and introduced_list(before) is items:
+        lead_in = before
+    elif outer is not None and outer.tag == "li" and own_part(outer)[0].endswith(":"):
+        lead_in = outer
+    else:
+        return []
+    return [*marks(own_part(lead_in)[1]), *lead_in_marks(lead_in)]
+
+
 def uncited_facts(root):
     """Each paragraph, list item, table cell and definition cites a source. A list and the
     sentence that introduces it ("...:") count as one: the sentence's citation covers the items,
@@ -510,6 +534,14 @@ def check_content(content):
         problems.extend(uncited_facts(root))
     summary = content.metadata.get("summary") or ""
     problems += [(None, problem) for problem in html_problems(summary, content.settings["SOURCE_DOMAINS"])]
+    content.evidence_units = list(evidence.units(root, own_part, marks, lead_in_marks))
+    for key in ("title", "summary"):  # labels: they state no fact, so no number
+        if found := evidence.numbers(content.metadata.get(key) or ""):
+            line = next((n for n, text in enumerate(Path(content.source_path).read_text("utf-8").split("\n"), 1)
+                         if text.casefold().startswith(f"{key}:")), 0)
+            problems.append((None, f"line {line}: '{key.capitalize()}:' states a number "
+                             f"('{evidence.shown_number(min(found))}'): a number is a fact; state it in the page, "
+                             "where it cites its source"))
     for needle, problem in [*problems, *check_intrasite_links(content, links)]:
         report(content.source_path, problem, needle)
     next_review = content.metadata.get("next_review")
@@ -568,6 +600,48 @@ def check_site(generators):
             report(owners[-1], f"has the same address ({address}) as {others}: give it its own Slug")
     fragment_links.clear()
     stop_if_problems()
+    check_evidence(contents, settings)
+    stop_if_problems()
+
+
+def check_evidence(contents, settings):
+    """Each page's statements against its records (evidence.py), once every page has passed the
+    rules above; each page gets `evidence`, [(section, unit, record)], for its evidence page."""
+    references = shared_references.shared.references
+    cited_years = {label: set(map(Fraction, evidence.YEAR.findall(definition.text)))
+                   for label, definition in references.items()}
+    today = build_date(settings)
+    # {label: (its first part, as the reference list starts it; its link)}, for the evidence pages.
+    sources = {label: (definition.text.split(". ")[0].removesuffix("."), evidence.LINK.search(definition.text)[1])
+               for label, definition in references.items()}
+    quoted = set()
+    for content in contents:
+        units = getattr(content, "evidence_units", [])
+        path = evidence.records_path(content.source_path)
+        records, record_problems = evidence.read_records(path)
+        for problem in record_problems:
+            report(path, problem)
+        on_page, in_records = evidence.problems(units, records, path, references, cited_years, today)
+        for needle, problem in on_page:
+            report(content.source_path, problem, needle)
+        for line, problem in in_records:
+            report(path, f"line {line}: {problem}" if line else problem)
+        content.evidence = [(unit.section, record) for unit in units
+                            if (record := evidence.matching_record(unit, records)) and record.kind == "fact"]
+        content.evidence_url = settings["EVIDENCE_SAVE_AS"].format(slug=content.slug) if content.evidence else None
+        content.evidence_sources = sources
+        quoted |= {quote.cites for record in records for quote in record.sources}
+    references_path = Path(settings["PATH"], settings["REFERENCES_FILE"])
+    read_path = Path(settings["PATH"], settings["REFERENCES_READ_FILE"])
+    try:
+        read = tomllib.loads(read_path.read_text("utf-8"))
+    except FileNotFoundError:
+        read = {}
+    except (OSError, UnicodeError, tomllib.TOMLDecodeError) as error:
+        report(read_path, f"cannot be read as TOML: {' '.join(str(error).split())}")
+        return
+    for line, problem in evidence.reference_problems(references, read, quoted):
+        report(references_path, f"line {line}: {problem}")
 
 
 def register():

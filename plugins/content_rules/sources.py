@@ -11,6 +11,8 @@ import stat
 import unicodedata
 from pathlib import Path
 
+from .evidence import RECORDS_SUFFIX
+
 # Python-Markdown's meta extension: "Key: value" lines and indented continuations, up to any other.
 META_LINE = re.compile(r"^[ ]{0,3}([A-Za-z0-9_-]+):\s*(.*)$")
 META_MORE = re.compile(r"^[ ]{4,}(.*)$")
@@ -198,7 +200,8 @@ def tree_problems(settings):
     root = Path(settings["PATH"])
     content_folders = [root / folder for folder in (*settings["ARTICLE_PATHS"], *settings["PAGE_PATHS"])]
     folders = f"{', '.join(str(f.relative_to(root)) for f in content_folders)}/"
-    shared_files = {Path(root, settings[key]).resolve() for key in ("REFERENCES_FILE", "ABBREVIATIONS_FILE")}
+    shared_files = {Path(root, settings[key]).resolve()
+                    for key in ("REFERENCES_FILE", "ABBREVIATIONS_FILE", "REFERENCES_READ_FILE")}
     problems = []
     for folder, subfolders, files in os.walk(root, onerror=lambda e: problems.append((e.filename, "cannot be read"))):
         for name in sorted(subfolders + files):
@@ -212,8 +215,14 @@ def tree_problems(settings):
                 problems.append((path, "cannot be read: check its permissions"))
             elif stat.S_ISREG(mode) and path.resolve() not in shared_files:
                 in_content = any(folder_path in path.parents for folder_path in content_folders)
-                if in_content and path.suffix != ".md":
-                    problems.append((path, f"is not a Markdown (.md) file: only .md files belong in {folders}"))
+                records_of = name.removesuffix(RECORDS_SUFFIX) + ".md"
+                if in_content and name.endswith(RECORDS_SUFFIX):
+                    if not Path(folder, records_of).is_file():
+                        problems.append((path, f"holds evidence records for {records_of}, which does not exist: "
+                                               "rename or delete it"))
+                elif in_content and path.suffix != ".md":
+                    problems.append((path, f"is not a Markdown (.md) file: only .md files, and their evidence records "
+                                           f"(name{RECORDS_SUFFIX}), belong in {folders}"))
                 elif not in_content and path.suffix == ".md":
                     problems.append((path, "is not in articles/ or pages/, so it would not be published"))
                 elif not in_content:

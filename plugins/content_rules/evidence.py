@@ -1,0 +1,299 @@
+"""Evidence records: every statement a reader sees stands beside its source's own words.
+
+A page's records are in the file beside it, `name.evidence.toml` for `name.md` (TOML: Python
+reads it with no extra package). Each `[[fact]]` holds the statement as the reader sees it
+(`says`) and, for each source it cites, a `[[fact.source]]`: the reference label (`cites`), a
+short verbatim `quote`, where it was read (`read_at`) and when (`checked`); `derivation` says how a
+number in the statement follows from its quotes ("76%" is "about 3 in 4"). A `[[site]]` record
+holds a statement about the site itself (who writes it, how it is checked): no source, no number.
+`content/references-read.toml` holds each quoted reference's link and numbers as its quotes were
+read, so a changed DOI, year or version stops the build until the source is read again.
+
+Labels (headings, table headers, definition terms, captions, note titles) and advice
+(`{: .advice }`, on the block or around it) need no record, and may hold no number in any form.
+Every other block of words needs a record, so an edit to a fact, one that flips its meaning
+included, fails until someone reads the source again and writes the new words beside the quote.
+"""
+
+import difflib
+import re
+import tomllib
+import unicodedata
+from collections import namedtuple
+from datetime import date
+from fractions import Fraction
+from pathlib import Path
+
+RECORDS_SUFFIX = ".evidence.toml"
+LABEL_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "th", "dt", "caption", "figcaption"}
+# Blocks whose own words a reader sees: each is a label, advice, or a statement with a record.
+UNIT_TAGS = LABEL_TAGS | {"p", "li", "td", "dd", "pre", "blockquote", "div"}
+ADVICE_CLASS = "advice"
+NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000,
+    "million": 1_000_000, "once": 1, "twice": 2, "thrice": 3, "single": 1, "double": 2, "triple": 3,
+    "dozen": 12, "half": Fraction(1, 2), "halves": Fraction(1, 2), "third": Fraction(1, 3),
+    "thirds": Fraction(1, 3), "quarter": Fraction(1, 4), "quarters": Fraction(1, 4), "percent": 100,
+}
+# Digits (any script: \d is Unicode), a decimal point or comma between them; or a word.
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
+NO_ONE = re.compile(r"\bno[ -]one\b", re.I)  # "no one knows": nobody, not a number
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# What the source watch and a reader compare: a reference's one link, and its numbers.
+LINK = re.compile(r"<(https://[^>\s]+)>")
+FACT_KEYS = {"says", "source", "derivation"}
+SOURCE_KEYS = {"cites", "quote", "unread", "read_at", "checked"}
+
+# kind: label, advice or statement; needle: its own words, to find its line in the Markdown.
+Unit = namedtuple("Unit", "kind text cites lead_in section needle")
+Quote = namedtuple("Quote", "cites quote unread read_at checked")
+Record = namedtuple("Record", "kind says sources derivation line")
+
+
+def plain(text):
+    """Words as compared: typographic quotes and dashes as typed, spaces collapsed."""
+    text = unicodedata.normalize("NFKC", text)
+    for fancy, typed in (("\u2018\u2019\u201b", "'"), ("\u201c\u201d\u201f", '"'), ("\u2013\u2014\u2212", "-")):
+        text = re.sub(f"[{fancy}]", typed, text)
+    return " ".join(text.replace("\u2026", "...").split())
+
+
+def numbers(text):
+    """Every number the words state, as values: "76%", "seventy-six", "\u00bd", "twice", "1,000"."""
+    found = set()
+    for token in NUMBER.findall(NO_ONE.sub("", text)):
+        if token[0].isdigit():  # "1,000" is a thousand; "7,6" and "7.6" are seven point six
+            digits = re.sub(r",(?=\d{3}\b)", "", token).replace(",", ".")
+            found.update(Fraction(part) for part in re.findall(r"\d+(?:\.\d+)?", digits))
+            if digits.count(".") == 1:
+                found.add(Fraction(digits))
+        elif token.casefold() in NUMBER_WORDS:
+            found.add(Fraction(NUMBER_WORDS[token.casefold()]))
+        else:  # a fraction or numeral written as one character: "\u00bd", "\u2163"
+            found.update(Fraction(unicodedata.numeric(c)).limit_denominator(1000) for c in token
+                         if unicodedata.numeric(c, None) is not None)
+    found.update(Fraction(unicodedata.numeric(c)).limit_denominator(1000) for c in text
+                 if unicodedata.category(c) == "No")
+    return found
+
+
+def shown_number(value):
+    return str(value.numerator) if value.denominator == 1 else f"{float(value):g}"
+
+
+def reference_fingerprint(text):
+    """A reference as its quotes were read: its link, then the numbers of its citation (year,
+    volume, pages, version, revision date)."""
+    link = LINK.search(text)
+    return " ".join([link[1] if link else "", *re.findall(r"\d+", LINK.sub("", text))])
+
+
+# Reading the page.
+
+def units(root, own_part, marks, lead_in):
+    """Unit of each block of words on a rendered page, in order, outside its references.
+    own_part(block) -> (words, inline elements), marks(inline) -> reference labels, and
+    lead_in(block) -> the labels its list's introducing words cite: content_rules' own readings."""
+    section = ""
+    for block in root.iter(*UNIT_TAGS):
+        if block.xpath("ancestor-or-self::div[@class='footnote']"):
+            continue
+        text, inline = own_part(block)
+        if block.tag in ("h2", "h3"):
+            section = text
+        if not text:
+            continue
+        classes = " ".join(block.xpath("ancestor-or-self::*/@class")).split()
+        if block.tag in LABEL_TAGS or "admonition-title" in (block.get("class") or "").split():
+            kind = "label"
+        elif ADVICE_CLASS in classes:
+            kind = "advice"
+        else:
+            kind = "statement"
+        yield Unit(kind, in_context(block, text), tuple(dict.fromkeys(marks(inline))),
+                   tuple(dict.fromkeys(lead_in(block))), section, text)
+
+
+def in_context(block, text):
+    """A table cell as a reader takes it in: with its row's and its column's headers ("Cancer pain,
+    Strength of evidence: Weak or none"), so a changed header changes the statement too."""
+    row = block.getparent()
+    if block.tag != "td" or row is None:
+        return text
+    cells = list(row)
+    header = row.xpath("(ancestor::table[1]/thead/tr)[1]")
+    column = header[0][cells.index(block)] if header and len(header[0]) > cells.index(block) else None
+    names = [" ".join("".join(cell.itertext()).split()) for cell in (cells[0] if cells[0].tag == "th" else None, column)
+             if cell is not None]
+    return f"{', '.join(names)}: {text}" if names else text
+
+
+# Reading the records.
+
+def read_records(path):
+    """([Record], [problem]) of one records file; no file is no records."""
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        return [], []
+    except (OSError, UnicodeError) as error:
+        return [], [f"cannot be read as UTF-8 text ({error.__class__.__name__})"]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        found = re.search(r"line (\d+)", str(error))
+        return [], [f"{f'line {found[1]}: ' if found else ''}is not valid TOML: {str(error).split(' (at')[0]}"]
+    lines = text.split("\n")
+
+    def line_of(says):
+        first = plain(says)[:40]
+        return next((n for n, line in enumerate(lines, 1) if first and first[:25] in plain(line)), 0)
+
+    records, problems = [], []
+    for key in data.keys() - {"fact", "site"}:
+        problems.append(f"'{key}' is not a kind of record: write [[fact]] or [[site]]")
+    for kind in ("fact", "site"):
+        entries = data.get(kind, [])
+        for entry in entries if isinstance(entries, list) else [entries]:
+            says = entry.get("says")
+            line = line_of(says) if isinstance(says, str) else 0
+            where = f"line {line}: " if line else ""
+            allowed = FACT_KEYS if kind == "fact" else {"says"}
+            if not isinstance(says, str) or not says.strip():
+                problems.append(f"{where}a [[{kind}]] record has no 'says' (the statement as the reader sees it)")
+                continue
+            if unknown := sorted(entry.keys() - allowed):
+                problems.append(f"{where}a [[{kind}]] record has {', '.join(unknown)}: "
+                                f"it holds only {', '.join(sorted(allowed))}")
+            quotes = []
+            for source in entry.get("source", []) if kind == "fact" else []:
+                problem = source_problem(source)
+                if problem:
+                    problems.append(f"{where}{problem}")
+                else:
+                    quotes.append(Quote(source["cites"], plain(source.get("quote", "")), source.get("unread"),
+                                        source["read_at"], source["checked"]))
+            if kind == "fact" and not entry.get("source"):
+                problems.append(f"{where}a [[fact]] has no [[fact.source]]: a fact stands on a source's own words")
+            records.append(Record(kind, plain(says), quotes, plain(entry.get("derivation", "")), line))
+    return records, problems
+
+
+def source_problem(source):
+    if not isinstance(source, dict):
+        return "a source is a [[fact.source]] table"
+    if unknown := sorted(source.keys() - SOURCE_KEYS):
+        return f"a [[fact.source]] has {', '.join(unknown)}: it holds only {', '.join(sorted(SOURCE_KEYS))}"
+    if not isinstance(source.get("cites"), str):
+        return "a [[fact.source]] has no 'cites' (the label of its reference in content/references.md)"
+    if not (source.get("quote", "").strip() or source.get("unread", "").strip()):
+        return (f"the source [^{source['cites']}] needs a 'quote' (its own words, as read), or 'unread' (what "
+                "in the statement its readable words do not cover, and why), or both")
+    if not re.match(r"https?://", str(source.get("read_at", ""))):
+        return f"the source [^{source['cites']}] needs 'read_at': the address where it was read, and where in it"
+    if not isinstance(source.get("checked"), date):
+        return f"the source [^{source['cites']}] needs 'checked': the day it was read, as YYYY-MM-DD (no quotes)"
+    return None
+
+
+# Checking a page against its records.
+
+def problems(units_of_page, records, records_path, references, cited_years, today):
+    """[(needle, problem)] of a page, and [(line, problem)] of its records file."""
+    page, in_records = [], []
+    name = records_path.name
+    statements = [unit for unit in units_of_page if unit.kind == "statement"]
+    for unit in units_of_page:
+        if unit.kind != "statement" and (found := numbers(unit.text)):
+            page.append((unit.needle, f"this {'advice' if unit.kind == 'advice' else 'label'} states a number "
+                         f"('{shown_number(min(found))}' in '{unit.text[:50]}'): a number is a fact; state it in a "
+                         "sentence that cites its source and has its evidence record"))
+    matched = {}
+    for unit in statements:
+        record = matching_record(unit, records)
+        if record is None:
+            continue
+        matched[unit] = record
+        page.extend((unit.needle, problem) for problem in record_problems(unit, record, references, cited_years, today))
+    unmatched = [record for record in records if not any(record is r for r in matched.values())]
+    for unit in statements:
+        if unit in matched:
+            continue
+        near = max(unmatched, key=lambda record: likeness(record.says, unit.text), default=None)
+        if near and likeness(near.says, unit.text) >= 0.6:
+            unmatched.remove(near)
+            page.append((unit.needle, f"'{unit.text[:50]}' changed since it was checked against its source: read the "
+                         f"source again and update the record (line {near.line} of {name})"))
+        else:
+            page.append((unit.needle, f"'{unit.text[:50]}' has no evidence record: add one to {name} with its "
+                         "source's own words, or mark advice that states no fact with {: .advice }"))
+    for record in unmatched:
+        in_records.append((record.line, f"the statement '{record.says[:50]}' is no longer on its page: delete "
+                           "the record, or put the statement back"))
+    return page, in_records
+
+
+def likeness(says, text):
+    """0 to 1: how much of a record's words a statement keeps (autojunk off: it would ignore the
+    commonest letters of any statement over 200 characters)."""
+    return difflib.SequenceMatcher(None, says, plain(text), autojunk=False).ratio()
+
+
+def matching_record(unit, records):
+    """The record of a statement: one that says the same words; of two (a table's "Weak or none"),
+    the one that quotes the sources it cites."""
+    same = [record for record in records if record.says == plain(unit.text)]
+    cited = {*unit.cites, *unit.lead_in}
+    return next((r for r in same if {quote.cites for quote in r.sources} <= cited), same[0] if same else None)
+
+
+def record_problems(unit, record, references, cited_years, today):
+    if record.kind == "site":
+        if unit.cites or unit.lead_in:
+            yield "a statement about the site cites a source: a fact needs a [[fact]] record with its quote"
+        if found := numbers(unit.text):
+            yield (f"a statement about the site states a number ('{shown_number(min(found))}'): a number is a "
+                   "fact, so give it a [[fact]] record with its quote")
+        return
+    # Its own citations each need their source's words; a list item cited by the words that
+    # introduce its list ("...:") needs the words of one of theirs.
+    quoted = {quote.cites for quote in record.sources}
+    for label in quoted - set(unit.cites) - set(unit.lead_in):
+        yield (f"its record quotes [^{label}], which the statement does not cite: cite it, or read the "
+               "source the statement cites")
+    for label in [label for label in unit.cites if label not in quoted and label in references]:
+        yield f"cites [^{label}], but its record has no quote from it: read it and add a [[fact.source]]"
+    if not unit.cites and unit.lead_in and not quoted & set(unit.lead_in):
+        yield (f"its list is cited by [^{'], [^'.join(unit.lead_in)}], but its record quotes none of them: "
+               "read one and add a [[fact.source]]")
+    for quote in record.sources:
+        if quote.checked > today:
+            yield f"its quote from [^{quote.cites}] was checked on {quote.checked}, a day still to come"
+    stated = set().union(*(numbers(quote.quote) for quote in record.sources), numbers(record.derivation),
+                         *(cited_years.get(label, set()) for label in (*unit.cites, *unit.lead_in)))
+    for value in sorted(numbers(unit.text) - stated):
+        yield (f"the number '{shown_number(value)}' is in none of its quotes: quote the words that give it, or say "
+               "in 'derivation' how it follows from them")
+
+
+def reference_problems(references, read, quoted_labels):
+    """[(line in references.md, problem)] for each quoted reference changed since its quotes were read."""
+    for label in sorted(quoted_labels):
+        definition = references.get(label)
+        if definition is None:
+            continue
+        now = reference_fingerprint(definition.text)
+        if label not in read:
+            yield definition.number, (f"[^{label}] is quoted in evidence records but not in references-read.toml: "
+                                      f"add  {label} = \"{now}\"")
+        elif read[label] != now:
+            yield definition.number, (f"[^{label}] changed since its quotes were read (its link or numbers were "
+                                      f"'{read[label]}', now '{now}'): read the source again, update the records "
+                                      "that quote it, then references-read.toml")
+
+
+def records_path(page_path):
+    return Path(page_path).with_suffix(RECORDS_SUFFIX)

@@ -1,0 +1,1 @@
+from .evidence_pages import register  # noqa: F401

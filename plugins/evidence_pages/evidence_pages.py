@@ -1,0 +1,29 @@
+"""Write each page's evidence page (EVIDENCE_SAVE_AS): its statements, section by section, each
+beside the source's own words and a link to the source, as content_rules read them from the
+page's evidence records (`content.evidence`). Ours because no Pelican plugin knows our records.
+"""
+
+from itertools import groupby
+
+from pelican import signals
+from pelican.generators import Generator
+
+
+class EvidenceGenerator(Generator):
+    def generate_output(self, writer):
+        for content in [*self.context["articles"], *self.context["pages"], *self.context.get("hidden_pages", [])]:
+            if not getattr(content, "evidence", None):
+                continue
+            sections = [(section, [record for _, record in facts])
+                        for section, facts in groupby(content.evidence, key=lambda pair: pair[0])]
+            writer.write_file(content.evidence_url, self.get_template("evidence"), self.context,
+                              relative_urls=self.settings["RELATIVE_URLS"], evidence_of=content,
+                              sections=sections)
+
+
+def add_generator(pelican):
+    return EvidenceGenerator
+
+
+def register():
+    signals.get_generators.connect(add_generator)
