@@ -237,9 +237,10 @@ def problems(units_of_page, records, records_path, references, cited_years, toda
 
 
 def likeness(says, text):
-    """0 to 1: how much of a record's words a statement keeps (autojunk off: it would ignore the
-    commonest letters of any statement over 200 characters)."""
-    return difflib.SequenceMatcher(None, says, plain(text), autojunk=False).ratio()
+    """0 to 1: how much of a record's words a statement keeps, in order (autojunk off: it would
+    ignore the commonest letters of any statement over 200 characters)."""
+    matcher = difflib.SequenceMatcher(None, says, plain(text), autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks()) / max(len(says), 1)
 
 
 def matching_record(unit, records):
@@ -261,10 +262,16 @@ def record_problems(unit, record, references, cited_years, today):
     # Its own citations each need their source's words; a list item cited by the words that
     # introduce its list ("...:") needs the words of one of theirs.
     quoted = {quote.cites for quote in record.sources}
-    for label in quoted - set(unit.cites) - set(unit.lead_in):
+    stray = sorted(quoted - set(unit.cites) - set(unit.lead_in))
+    unquoted = [label for label in unit.cites if label not in quoted and label in references]
+    if stray and unquoted:  # one mistake, one line: a citation moved to another source
+        yield (f"cites [^{'], [^'.join(unquoted)}] where its record quotes [^{'], [^'.join(stray)}]: the words "
+               "were checked against another source; read the one it cites and quote it")
+        stray = unquoted = []
+    for label in stray:
         yield (f"its record quotes [^{label}], which the statement does not cite: cite it, or read the "
                "source the statement cites")
-    for label in [label for label in unit.cites if label not in quoted and label in references]:
+    for label in unquoted:
         yield f"cites [^{label}], but its record has no quote from it: read it and add a [[fact.source]]"
     if not unit.cites and unit.lead_in and not quoted & set(unit.lead_in):
         yield (f"its list is cited by [^{'], [^'.join(unit.lead_in)}], but its record quotes none of them: "
