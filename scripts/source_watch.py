@@ -57,6 +57,10 @@ TRIES = 3  # per request, on 429 and 5xx only
 BACKOFF = 2.0  # seconds before the second try, doubled before each next one
 LONGEST_WAIT = 60.0  # a Retry-After longer than this is a refusal for today
 MAX_REDIRECTS = 10
+# An answer is read up to this many bytes, after decompression: a 1 MB gzip bomb is no 2 GB in memory.
+MAX_ANSWER_BYTES = 2_000_000
+# The report's first line: how the workflow knows the issue it opened itself from one a person opened.
+REPORT_MARKER = "<!-- source-watch report -->"
 WORKERS = 4  # modest: a weekly job has time, and the services ask for restraint
 
 WHAT_TO_DO = {
@@ -200,7 +204,7 @@ class Http:
             if remaining <= 0:
                 raise Unchecked("the run's time limit ran out", answered=False)
             try:
-                response = self.client.get(outgoing(url), timeout=min(self.timeout, remaining))
+                response = self.bounded_get(outgoing(url), min(self.timeout, remaining), host)
             except httpx.TimeoutException:
                 raise Unchecked(f"{host} did not answer within {min(self.timeout, remaining):g} s",
                                 answered=False) from None
@@ -210,26 +214,44 @@ class Http:
                 return response
             answered = f"{host} answered {status_of(response)}"
             wait = retry_after(response, default=BACKOFF * 2 ** (attempt - 1))
+            if wait is None:
+                raise Unchecked(f"{answered} and asked us to wait {response.headers.get('retry-after')!r}")
             if attempt == TRIES:
                 raise Unchecked(f"{answered} ({TRIES} tries)")
             if wait > LONGEST_WAIT or time.monotonic() + wait > self.deadline:
                 raise Unchecked(f"{answered} and asked us to wait {wait:g} s")
             time.sleep(wait)
 
+    def bounded_get(self, url, timeout, host):
+        """The answer, its body read (decompressed) up to MAX_ANSWER_BYTES, else Unchecked."""
+        with self.client.stream("GET", url, timeout=timeout) as response:
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > MAX_ANSWER_BYTES:
+                    raise Unchecked(f"{host} answered with more than {MAX_ANSWER_BYTES:,} bytes")
+        headers = [(name, value) for name, value in response.headers.multi_items()
+                   if name.lower() != "content-encoding"]
+        return httpx.Response(response.status_code, headers=headers, content=bytes(body), request=response.request,
+                              extensions=response.extensions)
+
     def close(self):
         self.client.close()
 
 
 def retry_after(response, default):
-    """Seconds Retry-After asks for (a number or an HTTP date), else `default`."""
+    """Seconds Retry-After asks for (a number or an HTTP date); `default` without one; None for a
+    value that is neither, which says nothing we can act on."""
     value = response.headers.get("retry-after", "").strip()
+    if not value:
+        return default
     if value.isdigit():
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return default
-    return max(0.0, (when - datetime.datetime.now(datetime.UTC)).total_seconds())
+        return max(0.0, (when - datetime.datetime.now(datetime.UTC)).total_seconds())
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 def refusal(response, host):
@@ -247,7 +269,7 @@ def json_of(response, host):
 # The checks: each returns the findings for one source, or raises Unchecked.
 
 def check_link(http, source):
-    url, moved_to, permanent_so_far = source.link, None, True
+    url, moved_to, permanent_so_far, elsewhere = source.link, None, True, None
     for _ in range(MAX_REDIRECTS + 1):
         response = http.get(url)
         if not response.is_redirect:
@@ -258,18 +280,34 @@ def check_link(http, source):
         permanent_so_far = permanent_so_far and response.status_code in PERMANENT_MOVES
         if permanent_so_far:
             moved_to = next_url
+        # A redirect to another host, to a site's home page or away from https, whatever its
+        # status, may no longer be the source: an editor looks.
+        elsewhere = elsewhere or (next_url if not same_source_place(source.link, next_url) else None)
         url = next_url
+        if urlsplit(url).scheme != "https":  # never followed: nothing is asked over plain http
+            break
     else:
-        return [Finding(source.label, "dead", f"{source.link} redirects more than {MAX_REDIRECTS} times")]
+        raise Unchecked(f"{source.link} redirects more than {MAX_REDIRECTS} times (a loop, or a site fault)")
+    if elsewhere and urlsplit(url).scheme != "https":
+        return [Finding(source.label, "moved", f"{source.link} now leads to {url}: check it is the same source")]
     status = status_of(response)
     if response.status_code in GONE:
         where = f" (it moved to {url})" if url != source.link else ""
         return [Finding(source.label, "dead", f"{source.link} answers {status}{where}")]
     if not response.is_success:
         raise refusal(response, urlsplit(url).hostname)
+    if elsewhere:
+        return [Finding(source.label, "moved", f"{source.link} now leads to {url}: check it is the same source")]
     if moved_to:
         return [Finding(source.label, "moved", f"{source.link} has moved permanently to {moved_to}")]
     return []
+
+
+def same_source_place(link, url):
+    """Is `url` still plausibly the page `link` named: https, the same host, not its home page?"""
+    old, new = urlsplit(link), urlsplit(url)
+    home = new.path in ("", "/") and not new.query and old.path not in ("", "/")
+    return new.scheme == "https" and new.hostname == old.hostname and not home
 
 
 def check_doi(http, source, doi, mailto):
@@ -298,14 +336,15 @@ def notices(http, source, doi, mailto):
             if update.get("DOI", "").lower() != doi.lower():
                 continue
             kind = update.get("type", "update")
-            published = crossref_date(update["updated"])
-            reviewed_before = reviewed_before_date(source, published)
-            what = (f"{update.get('label') or kind.replace('_', ' ')} of {published.isoformat()}, "
-                    f"notice https://doi.org/{notice['DOI']}"
+            published = crossref_date(update.get("updated"))
+            reviewed_before = reviewed_before_date(source, published) if published else ""
+            when = published.isoformat() if published else "a date Crossref does not give"
+            what = (f"{update.get('label') or kind.replace('_', ' ')} of {when}, "
+                    f"notice https://doi.org/{notice.get('DOI')}"
                     + (" (from Retraction Watch)" if update.get("source") == "retraction-watch" else ""))
             if kind in SERIOUS:
                 findings.append(Finding(source.label, SERIOUS[kind], what + reviewed_before))
-            elif reviewed_before or not any(source.reviewed.values()):
+            elif reviewed_before or not published or not any(source.reviewed.values()):
                 findings.append(Finding(source.label, "corrected", what + (reviewed_before or "; no citing page "
                                                                            "has a Reviewed date")))
             else:
@@ -315,10 +354,13 @@ def notices(http, source, doi, mailto):
 
 def crossref_date(date):
     """A Crossref partial date ({"date-parts": [[2024, 3]]}) as the last day it can mean: a notice is
-    never taken to be older than it is."""
-    year, month, day = (date["date-parts"][0] + [None, None])[:3]
-    month = month or 12
-    return datetime.date(year, month, day or calendar.monthrange(year, month)[1])
+    never taken to be older than it is. None for a missing or impossible date: the notice still counts."""
+    try:
+        year, month, day = (list(date["date-parts"][0]) + [None, None])[:3]
+        month = month or 12
+        return datetime.date(year, month, day or calendar.monthrange(year, month)[1])
+    except (KeyError, IndexError, TypeError, ValueError, OverflowError):
+        return None
 
 
 def reviewed_before_date(source, date):
@@ -389,12 +431,25 @@ def check_all(sources, http, mailto, deadline):
 
 # The report.
 
+def one_line(text):
+    """Outside text on one line: control characters (a line break that could start '::error::' in
+    the job log, or a new Markdown block in the report) become spaces."""
+    return " ".join("".join(c if c.isprintable() else " " for c in str(text)).split())
+
+
+def inert(text, limit=400):
+    """Outside text as the report shows it: one line in a code span, where GitHub makes no link,
+    mention, HTML, heading or list item of it."""
+    text = one_line(text).replace("`", "'")
+    return f"`{text[:limit]}{'...' if len(text) > limit else ''}`"
+
+
 def markdown_report(results, today):
     findings = [finding for _, found, _ in results for finding in found]
     editor = [f for f in findings if f.needs_editor]
     unchecked = [f for f in findings if f.kind == "could not check"]
     notes = [f for f in findings if f.kind == "note"]
-    lines = ["# Sources to re-check", "",
+    lines = [REPORT_MARKER, "# Sources to re-check", "",
              f"`make sources` on {today.isoformat()} checked the {len(results)} references in "
              f"`content/references.md`: {len(editor)} finding(s) need an editor, "
              f"{len(unchecked)} source(s) could not be checked.", ""]
@@ -402,7 +457,7 @@ def markdown_report(results, today):
                          ("Already covered by the last review", notes)):
         if group:
             lines += [f"## {title}", ""]
-            lines += [f"- **[^{f.label}]** {f.kind}: {f.detail}" for f in group]
+            lines += [f"- **[^{f.label}]** {f.kind}: {inert(f.detail)}" for f in group]
             lines.append("")
     kinds = dict.fromkeys(f.kind for f in editor + unchecked)
     if kinds:
@@ -424,7 +479,7 @@ def main(argv=None):
     try:
         return run(args, deadline)
     except Exception as error:  # never a traceback: one line, and "could not check"
-        print(f"sources: could not check: {error}")
+        print(f"sources: could not check: {one_line(error)}")
         return 2
 
 
@@ -440,18 +495,24 @@ def run(args, deadline):
     findings = [finding for _, found, _ in results for finding in found]
     editor = [f for f in findings if f.needs_editor]
     unchecked = [f for f in findings if f.kind == "could not check"]
-    if args.report:
-        args.report.write_text(markdown_report(results, datetime.date.today()), "utf-8")
     if results and not any(answered for _, _, answered in results):
         # Nothing answered at all: one line, not one per source.
-        print(f"sources: could not check: no answer from any service ({unchecked[0].detail})")
+        print(f"sources: could not check: no answer from any service ({one_line(unchecked[0].detail)})")
         return 2
+    # The findings first: a report that cannot be written loses none of them.
     for finding in editor + unchecked:
-        print(finding.line())
+        print(one_line(finding.line()))
     print(f"sources: {len(results)} checked: "
           + (f"{len(editor)} finding(s) need an editor" if editor else "nothing needs an editor")
           + (f", {len(unchecked)} could not be checked" if unchecked else "")
           + (f" (report: {args.report})" if args.report else ""))
+    if args.report:
+        try:
+            args.report.write_text(markdown_report(results, datetime.date.today()), "utf-8")
+        except OSError as error:
+            print(f"sources: could not write the report to {args.report} ({error.strerror or error}): "
+                  "the findings are the lines above")
+            return 2
     if editor:
         return 1
     return 2 if unchecked else 0

@@ -183,8 +183,8 @@ def test_a_correction_the_review_already_covered_is_only_noted(services, tmp_pat
     status, lines, report = watch(site(tmp_path, {"trial": paper()}), capsys)
     assert status == 0 and lines[0].startswith("sources: 1 checked: nothing needs an editor")
     # A month-only date counts as its last day; a notice about another work is not ours.
-    assert ("- **[^trial]** note: Correction of 2025-12-31, notice https://doi.org/10.1000/found.erratum; "
-            "the citing pages were reviewed after it") in report
+    assert ("- **[^trial]** note: `Correction of 2025-12-31, notice https://doi.org/10.1000/found.erratum; "
+            "the citing pages were reviewed after it`") in report
     assert "other.erratum" not in report
 
 
@@ -396,3 +396,85 @@ def test_the_workflow_runs_weekly_reports_once_and_cannot_touch_the_deploy():
     assert "pages:" not in text and "-pages@" not in text and "make publish" not in text
     assert "group: source-watch" in text
     assert ".venv/bin/python scripts/source_watch.py" in text and "gh issue list --label source-watch" in text
+
+
+# Hostile or broken answers (round 3): outside text is data, and the watch calls a source fine
+# only when it is.
+
+HOSTILE = "<img src=x onerror=alert(1)> @octocat [log in](https://evil.example/)\n## Retracted\n- fake\n::error::boom"
+
+
+def test_outside_text_cannot_shape_the_report_or_the_job_log(services, tmp_path, capsys):
+    doi_resolves(services, FOUND, notice("10.1000/found.retraction", "retraction", HOSTILE, (2026, 3, 1)))
+    status, lines, report = watch(site(tmp_path, {"trial": paper()}), capsys)
+    assert status == 1
+    assert not [line for line in lines if line.startswith("::")], "no line of the log is a workflow command"
+    found = [line for line in report.splitlines() if "[^trial]" in line]
+    assert len(found) == 1 and found[0].startswith("- **[^trial]** retracted: `") and found[0].endswith("`")
+    assert found[0].count("`") == 2, "all of the outside text is in one code span"
+    assert not [line for line in report.splitlines() if line.startswith(("## Retracted", "- fake", "::"))]
+    assert report.startswith(source_watch.REPORT_MARKER + "\n")
+
+
+@pytest.mark.parametrize("location", ["https://www.nhs.uk/", "https://clinic.example/ketamine",
+                                      "http://www.nhs.uk/conditions/jaundice/"])
+def test_a_redirect_to_a_home_page_another_host_or_plain_http_is_for_an_editor(services, tmp_path, capsys, location):
+    services.expect_request("/www.nhs.uk/conditions/jaundice/").respond_with_data(
+        "", status=302, headers={"Location": location})
+    services.expect_request("/www.nhs.uk/").respond_with_data("<h1>NHS</h1>")
+    services.expect_request("/clinic.example/ketamine").respond_with_data("<h1>Book now</h1>")
+    status, lines, _ = watch(site(tmp_path, {"jaundice": "NHS. Jaundice. <https://www.nhs.uk/conditions/jaundice/>"}),
+                             capsys)
+    assert status == 1 and lines[0].startswith("[^jaundice] moved: https://www.nhs.uk/conditions/jaundice/ now leads "
+                                               "to ") and lines[0].endswith(": check it is the same source"), lines
+
+
+def test_a_redirect_loop_is_could_not_check_not_dead(services, tmp_path, capsys):
+    services.expect_request("/www.nhs.uk/conditions/jaundice/").respond_with_data(
+        "", status=302, headers={"Location": "https://www.nhs.uk/conditions/jaundice/"})
+    status, lines, _ = watch(site(tmp_path, {"jaundice": "NHS. Jaundice. <https://www.nhs.uk/conditions/jaundice/>"}),
+                             capsys)
+    assert status == 2 and lines[0].startswith("[^jaundice] could not check: "), lines
+
+
+def test_an_odd_retry_after_is_could_not_check(services, tmp_path, capsys):
+    services.expect_request(HANDLES + FOUND).respond_with_data("", status=429, headers={"Retry-After": "soon-ish"})
+    status, lines, _ = watch(site(tmp_path, {"trial": paper()}), capsys)
+    assert (status, lines[0]) == (2, "[^trial] could not check: doi.org answered 429 Too Many Requests and asked us "
+                                     "to wait 'soon-ish'")
+
+
+@pytest.mark.parametrize("updated", [{}, {"date-parts": [[2026, 13, 45]]}, {"date-parts": [[None]]}])
+def test_a_retraction_is_reported_whatever_its_date_says(services, tmp_path, capsys, updated):
+    retraction = notice("10.1000/found.retraction", "retraction", "Retraction", (2026, 3, 1))
+    retraction["update-to"][0]["updated"] = updated
+    doi_resolves(services, FOUND, retraction)
+    status, lines, _ = watch(site(tmp_path, {"trial": paper()}), capsys)
+    assert (status, lines[0]) == (1, "[^trial] retracted: Retraction of a date Crossref does not give, notice "
+                                     "https://doi.org/10.1000/found.retraction")
+
+
+def test_an_answer_too_large_once_decompressed_is_could_not_check(services, tmp_path, capsys):
+    import gzip
+    bomb = gzip.compress(b"0" * (source_watch.MAX_ANSWER_BYTES + 1))  # about 2 KB on the wire
+    services.expect_request(HANDLES + FOUND).respond_with_data(
+        bomb, headers={"Content-Encoding": "gzip", "Content-Type": "application/json"})
+    status, lines, _ = watch(site(tmp_path, {"trial": paper()}), capsys)
+    assert status == 2 and lines[0] == (f"[^trial] could not check: doi.org answered with more than "
+                                        f"{source_watch.MAX_ANSWER_BYTES:,} bytes"), lines
+
+
+def test_a_report_that_cannot_be_written_loses_no_findings(services, tmp_path, capsys):
+    services.expect_request("/www.nice.org.uk/guidance/ng193").respond_with_data("Not found", status=404)
+    content = site(tmp_path, {"nice": "NICE. NG193. <https://www.nice.org.uk/guidance/ng193>"})
+    status = source_watch.main(["--content", str(content), "--report", str(tmp_path / "no-such-folder" / "r.md")])
+    lines = capsys.readouterr().out.splitlines()
+    assert status == 2
+    assert lines[0] == "[^nice] dead: https://www.nice.org.uk/guidance/ng193 answers 404 Not Found"
+    assert lines[-1].startswith(f"sources: could not write the report to {tmp_path / 'no-such-folder' / 'r.md'}")
+
+
+def test_the_workflow_edits_only_the_issue_it_opened_itself():
+    text = (ROOT / ".github/workflows/sources.yml").read_text()
+    assert '--author "app/github-actions"' in text
+    assert f'startswith("{source_watch.REPORT_MARKER}")' in text
