@@ -16,6 +16,7 @@ import pelicanconf
 from plugins.content_rules.content_rules import source_line
 from plugins.content_rules.evidence import records_path
 from plugins.content_rules.sources import parse_metadata
+from plugins.editions.single_file import part_id
 from scripts.build import SITE_MARKER, run_pelican
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,9 +121,9 @@ def run_make(target, env=None, cwd=ROOT, **variables):
 
 
 def home_page_parts(index):
-    """The names of the pages the home page lists, in its order ("glossary"): what the
-    single-file editions hold, read from a built home page rather than listed here."""
-    return [Path(a["href"]).stem for a in index.select("main section a[href]")]
+    """The names the single-file editions give the pages the home page lists, in its order
+    ("page-glossary"): what they hold, read from a built home page rather than listed here."""
+    return [part_id(Path(a["href"]).name) for a in index.select("main section a[href]")]
 
 
 def tree_digest(folder):

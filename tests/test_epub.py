@@ -22,6 +22,7 @@ from prerequisites import ACE, EPUBCHECK_JAR, JAVA, find_chromium
 
 from offlineconf import EPUB_SAVE_AS
 from plugins.content_rules.sources import parse_metadata
+from plugins.editions.single_file import part_id
 
 EPUB_NAME = EPUB_SAVE_AS
 
@@ -66,7 +67,7 @@ def test_epubcheck_catches_a_broken_book(epub, tmp_path):
     with zipfile.ZipFile(epub) as source, zipfile.ZipFile(broken, "w") as target:
         for item in source.infolist():
             data = source.read(item)
-            if item.filename == "EPUB/questions.xhtml":
+            if item.filename == f"EPUB/{part_id('questions.html')}.xhtml":
                 data = data.replace(b'href="#', b'href="#no-such-', 1).replace(b"<h1>", b"<h1><blink>", 1)
             target.writestr(item, data)
     assert any(line.startswith("ERROR") for line in epubcheck_messages(broken))
@@ -138,7 +139,7 @@ def book_link_problems(docs):
 def test_every_link_and_note_resolves_inside_the_book(book):
     docs = documents(book)
     assert book_link_problems(docs) == []
-    article = docs[FIRST_ARTICLE.replace(".html", ".xhtml")]
+    article = docs[f"{part_id(FIRST_ARTICLE)}.xhtml"]
     noterefs = article.find_all("a", attrs={"epub:type": "noteref"})
     notes = article.find_all(attrs={"epub:type": "endnote"})
     assert noterefs and notes and {a["href"][1:] for a in noterefs} == {n["id"] for n in notes}
@@ -146,8 +147,8 @@ def test_every_link_and_note_resolves_inside_the_book(book):
 
 def test_link_check_catches_a_link_to_a_missing_document_and_id(book):
     docs = documents(book)
-    article = docs[FIRST_ARTICLE.replace(".html", ".xhtml")]
-    article.find("a", href=re.compile("^questions")).attrs["href"] = "missing.xhtml"
+    article = docs[f"{part_id(FIRST_ARTICLE)}.xhtml"]
+    article.find("a", href=re.compile(f"^{part_id('questions.html')}")).attrs["href"] = "missing.xhtml"
     article.find("a", href=re.compile("^#")).attrs["href"] = "#nowhere"
     assert len(book_link_problems(docs)) == 2
 
@@ -202,11 +203,11 @@ def test_citation_marks_read_right_and_are_numbered_once_across_the_book(book):
 
 def test_mark_and_numbering_checks_catch_bare_numbers_and_numbering_that_restarts(book):
     docs = documents(book)
-    glossary = docs["glossary.xhtml"]
+    glossary = docs[f"{part_id('glossary.html')}.xhtml"]
     glossary.select_one("a.footnote-ref").string = "1"
     for number, note in enumerate(glossary.select(".footnote li"), 1):  # numbered again from 1
         note["value"] = str(number)
-    assert mark_problems(docs) == ["glossary.xhtml: citation mark '1'"]
+    assert mark_problems(docs) == [f"{part_id('glossary.html')}.xhtml: citation mark '1'"]
     found = numbering_problems(docs)
     assert any("one reference is numbered" in p for p in found) and any("is given to 2" in p for p in found)
 
@@ -242,7 +243,7 @@ def test_xml_check_catches_an_unescaped_ampersand(book, tmp_path):
 
 
 def test_the_article_reads_as_plainly_and_cites_as_fully_as_on_the_site(book):
-    xhtml = (book / "EPUB" / FIRST_ARTICLE.replace(".html", ".xhtml")).read_bytes()
+    xhtml = (book / "EPUB" / f"{part_id(FIRST_ARTICLE)}.xhtml").read_bytes()
     article = BeautifulSoup(xhtml.split(b"?>", 1)[1], "lxml")  # read as HTML, as the site's checks do
     assert textstat.flesch_kincaid_grade(reading_text(article)) <= 9.0
     assert footnote_problems(article) == []
@@ -251,3 +252,32 @@ def test_the_article_reads_as_plainly_and_cites_as_fully_as_on_the_site(book):
 def test_two_builds_give_the_same_book(epub, offline_run_again):
     again, _ = offline_run_again
     assert (again / EPUB_NAME).read_bytes() == epub.read_bytes()
+
+
+@pytest.mark.parametrize("slug", ["notes", "nav", "book-id", "main", "print-contents-title"])
+def test_a_page_named_like_an_editions_own_file_or_id_leaves_them_whole(tmp_path, slug):
+    """A page's name in the editions is prefixed (part_id), so no slug replaces the EPUB's notes or
+    nav, or takes an id the editions use themselves."""
+    content = shutil.copytree(ROOT / "content", tmp_path / "content")
+    (content / "pages" / f"{slug}.md").write_text(
+        f"Title: A page called {slug}\nSlug: {slug}\nDate: 2026-11-25\nMenu_order: 8\n"
+        "Summary: A page whose name an edition also uses for a file or an id.\n\nRead the other pages.\n"
+        "{: .advice }\n", "utf-8")
+    result = build_site(tmp_path / "site", settings="offlineconf.py", content=content)
+    assert result.returncode == 0, result.stdout + result.stderr
+    with zipfile.ZipFile(tmp_path / "site" / EPUB_NAME) as archive:
+        archive.extractall(tmp_path / "book")
+    assert xml_problems(tmp_path / "book") == []
+    docs = documents(tmp_path / "book")
+    assert "not medical advice" in docs["notes.xhtml"].get_text(" ").casefold(), "the health notes are whole"
+    assert docs["nav.xhtml"].find(id="toc") is not None and f"{part_id(f'{slug}.html')}.xhtml" in docs
+    opf_ids = etree.parse(str(tmp_path / "book" / "EPUB" / "package.opf")).xpath("//@id")
+    assert len(opf_ids) == len(set(opf_ids)), "every id in the package once"
+    printed = (tmp_path / "site" / pelicanconf_print_file()).read_text("utf-8")
+    ids = re.findall(r'\sid="([^"]+)"', printed)
+    assert len(ids) == len(set(ids)), "every id in the print edition once"
+
+
+def pelicanconf_print_file():
+    from pelicanconf import EDITION_FILES
+    return EDITION_FILES["print"]

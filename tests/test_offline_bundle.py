@@ -12,7 +12,7 @@ import pytest
 from browser_checks import STYLESHEET_APPLIED, VIEWS, axe_violations_in_every_view, click_through
 from checks import mark_problems, numbering_problems, page_urls, site_path, vnu_errors
 from conftest import FIRST_ARTICLE as ARTICLE_PAGE
-from conftest import SITE_PAGES, home_page_parts, parse
+from conftest import SITE_PAGES, home_page_parts, parse, part_id
 
 from offlineconf import PRINT_EDITION_SAVE_AS, SITE_SLUG
 
@@ -188,7 +188,7 @@ def test_print_edition_loads_with_no_request_but_itself_and_holds_what_the_home_
     assert len(html.find_all("h1")) == 1
     parts = [s["id"] for s in html.select("section.print-part")]
     assert parts == home_page_parts(bundle_pages["index.html"])
-    assert html.select(f"section#{Path(ARTICLE_PAGE).stem} div.footnote li")
+    assert html.select(f"section#{part_id(ARTICLE_PAGE)} div.footnote li")
 
 
 @pytest.mark.browser

@@ -592,11 +592,15 @@ def check_site(generators):
     own_files = [settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html") for name in settings["DIRECT_TEMPLATES"]]
     for address in (*own_files, *settings["EDITION_FILES"].values(), *settings.get("TEMPLATE_PAGES", {}).values()):
         sources_by_address[address].append(None)  # written by the site itself
+    for content in contents:  # each page's evidence page is its address too, whether it has one yet or not
+        evidence_page = settings["EVIDENCE_SAVE_AS"].format(slug=content.slug)
+        sources_by_address[evidence_page].append(("evidence", content.source_path))
     for content in contents:
         sources_by_address[content.save_as].append(content.source_path)
     for address, owners in sources_by_address.items():
-        if len(owners) > 1:
-            others = ", ".join(shown(owner) if owner else "the site's own file" for owner in owners[:-1])
+        if len(owners) > 1 and not isinstance(owners[-1], tuple):  # two pages of one slug: told at their own address
+            others = ", ".join(f"the evidence page of {shown(owner[1])}" if isinstance(owner, tuple)
+                               else shown(owner) if owner else "the site's own file" for owner in owners[:-1])
             report(owners[-1], f"has the same address ({address}) as {others}: give it its own Slug")
     fragment_links.clear()
     stop_if_problems()

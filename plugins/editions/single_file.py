@@ -23,12 +23,19 @@ def anchor(part, fragment):
     return f"{part}--{fragment}"
 
 
+def part_id(save_as):
+    """A page's name in the editions, from its file: "glossary.html" -> "page-glossary"."""
+    return f"page-{Path(save_as).stem}"
+
+
 class Part:
-    """One page of an edition: its name ("glossary"), its Pelican page, and its text as an lxml
-    tree (a <div> around it), which each edition serializes its own way (HTML or XHTML)."""
+    """One page of an edition: its name ("page-glossary"), its Pelican page, and its text as an
+    lxml tree (a <div> around it), which each edition serializes its own way (HTML or XHTML).
+    The prefix keeps every page's name apart from the editions' own files and ids (the EPUB's
+    notes and nav, the print edition's main), whatever its slug."""
 
     def __init__(self, page):
-        self.id = Path(page.save_as).stem
+        self.id = part_id(page.save_as)
         self.page = page
         self.root = lxml.html.fragment_fromstring(page.get_content("."), create_parent="div")
 
