@@ -7,6 +7,7 @@ Ours because Pelican's devserver stops rebuilding after an error and writes into
 """
 
 import argparse
+import socket
 import sys
 import time
 from pathlib import Path
@@ -25,17 +26,27 @@ def snapshot(content):
             if p.is_file() and "__pycache__" not in p.parts and (st := p.stat())}
 
 
+def free_port():
+    """A port nothing listens on now, for the busy-port line to suggest."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def main(output, port, content, watch):
     if problem := output_problem(output, content):  # each rebuild would refuse it: stop at once
         sys.exit(f"error: OUTPUT '{output}': {problem}")
     output, content = Path(output).absolute(), Path(content or ROOT / "content").absolute()
     if watch:
         build("pelicanconf.py", output, content)
+    if not (port.isascii() and port.isdigit() and 1 <= int(port) <= 65535):
+        sys.exit(f"error: PORT '{port}' is not a port: give a whole number from 1 to 65535, e.g. "
+                 f"make {'devserver' if watch else 'serve'} PORT=8000")
     try:
         server = start(output, int(port))
     except OSError as error:
         sys.exit(f"error: cannot serve on port {port}: {error.strerror}. Stop what is using it, "
-                 f"or choose another port: make {'devserver' if watch else 'serve'} PORT={int(port) + 1}")
+                 f"or choose another port: make {'devserver' if watch else 'serve'} PORT={free_port()}")
     print(f"Serving {output} on http://127.0.0.1:{server.server_address[1]}/"
           f"{' ; rebuilding on every change' if watch else ''} (Ctrl-C to stop)", flush=True)
     seen = snapshot(content)

@@ -7,11 +7,15 @@ and Pelican's server closes the connection without an answer.
 """
 
 import http.server
+import posixpath
+import sys
 import threading
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
+
+MAX_PATH = 1024  # far longer than any page's address, far shorter than a file system's limit
 
 
 class PagesHandler(http.server.SimpleHTTPRequestHandler):
@@ -20,14 +24,32 @@ class PagesHandler(http.server.SimpleHTTPRequestHandler):
         super().__init__(*args, **kwargs)
 
     def send_head(self):
+        """The file the path names inside the site, or 404. Only files under the site's folder,
+        symbolic links resolved, are served; the one redirect (a folder without its "/") stays on
+        this server whatever the path says ("//host", "%2F", "\\")."""
         path = unquote(urlsplit(self.path).path)
+        if len(path) > MAX_PATH:
+            self.send_error(414, "address too long")
+            return None
         if not path.startswith(self.sub_path + "/"):
             return self.not_found()
-        self.path = path[len(self.sub_path):]
-        local = Path(self.translate_path(self.path))
+        inside = posixpath.normpath("/" + path[len(self.sub_path):].replace("\\", "/")).lstrip("/")
+        site = Path(self.directory).resolve()
+        local = (site / inside).resolve()
+        if not local.is_relative_to(site):
+            return self.not_found()
         if local.is_dir():
+            if not path.endswith("/"):
+                self.send_response(301)
+                self.send_header("Location", quote(f"{self.sub_path}/{inside}/".replace("//", "/")))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return None
             local = local / "index.html"
-        return super().send_head() if local.is_file() else self.not_found()
+        if not local.is_file() or not local.resolve().is_relative_to(site):
+            return self.not_found()
+        self.path = "/" + local.relative_to(site).as_posix()
+        return super().send_head()
 
     def not_found(self):
         page = Path(self.directory) / "404.html"
@@ -44,11 +66,21 @@ class PagesHandler(http.server.SimpleHTTPRequestHandler):
         pass  # one line per request is noise beside the build's
 
 
+class PagesServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """One line, not a traceback: a client that went away is no fault of the site."""
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError):
+            print(f"a client went away before its answer was sent ({error.__class__.__name__})", file=sys.stderr)
+        else:
+            print(f"error answering a request: {error.__class__.__name__}: {error}", file=sys.stderr)
+
+
 def start(folder, port=0, sub_path=""):
     """Serve `folder` at http://127.0.0.1:PORT{sub_path}/ from a background thread; return the
     server (OSError if the port is taken)."""
     handler = partial(PagesHandler, directory=str(folder), sub_path=sub_path)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server = PagesServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 

@@ -126,7 +126,19 @@ def test_a_busy_port_is_one_clear_line(target, tmp_path):
                 stop(server)
     text = log.read_text()
     assert "Traceback" not in text
-    assert server.returncode != 0 and re.search(rf"(?m)^error: cannot serve on port {port}: .*PORT=", text), text
+    suggested = re.search(rf"(?m)^error: cannot serve on port {port}: .*PORT=(\d+)$", text)
+    assert server.returncode != 0 and suggested, text
+    assert not port_open(int(suggested[1])), "the port it suggests is free"
+
+
+@pytest.mark.parametrize("port", ["abc", "99999", "0", "-1"])
+def test_a_port_that_is_not_one_is_one_clear_line(tmp_path, port):
+    log = tmp_path / "server.log"
+    server = start_make("serve", tmp_path, port, log)
+    server.wait(timeout=120)
+    text = log.read_text()
+    assert "Traceback" not in text
+    assert server.returncode != 0 and f"error: PORT '{port}' is not a port: give a whole number from 1 to 65535" in text
 
 
 def port_open(port):
