@@ -336,12 +336,28 @@ def test_actionlint_catches_a_broken_workflow(tmp_path):
 
 # zizmor (from requirements-test.lock) finds what actionlint does not: injection, cache poisoning,
 # excessive permissions. --offline: its online audits would ask GitHub.
-ZIZMOR = [str(Path(sys.executable).with_name("zizmor")), "--offline", "--min-severity", "high", "--no-progress"]
+ZIZMOR = [str(Path(sys.executable).with_name("zizmor")), "--offline", "--persona", "pedantic", "--min-severity",
+          "medium", "--no-progress"]
 
 
-def test_workflows_pass_zizmor_at_high_severity():
+def test_workflows_pass_zizmor_at_medium_severity_and_above_as_a_pedant():
     result = subprocess.run([*ZIZMOR, *map(str, WORKFLOWS)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_zizmor_catches_a_checkout_that_keeps_its_credentials(tmp_path):
+    broken = tmp_path / "pages.yml"
+    workflow = (ROOT / ".github/workflows/pages.yml").read_text()
+    broken.write_text(re.sub(r"\n        with:\n          persist-credentials: false[^\n]*", "", workflow, count=1))
+    result = subprocess.run([*ZIZMOR, str(broken)], capture_output=True, text=True)
+    assert result.returncode != 0 and "artipacked" in result.stdout + result.stderr
+
+
+def test_every_checkout_leaves_no_credentials_behind():
+    for workflow in WORKFLOWS:
+        text = workflow.read_text()
+        checkouts = re.findall(r"uses: actions/checkout@.*\n((?:\s{8,}.*\n)*)", text)
+        assert checkouts and all("persist-credentials: false" in block for block in checkouts), workflow.name
 
 
 def test_zizmor_catches_cache_poisoning_in_a_release_job(tmp_path):
