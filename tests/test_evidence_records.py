@@ -47,14 +47,30 @@ EDITS = [
      "this label states a number ('9'"),
     ("a number in a table's caption", ARTICLE, "Table: How strong is the evidence",
      "Table: In 2 of 7 conditions, how strong is the evidence", "this label states a number ('2'"),
-    ("a number in a definition term", "content/pages/glossary.md", "\nPlacebo\n",
-     "\nPlacebo (used in 9 of 10 trials)\n", "this label states a number ('9'"),
+    ("a number in the glossary's heading", "content/pages/glossary.md", "## Words and what they mean",
+     "## Words and what they mean, in 9 of 10 trials", "this label states a number ('9'"),
     ("a number in words in advice", ARTICLE, "Tell your doctor about all your health conditions",
      "Wait three days, then tell your doctor about all your health conditions", "this advice states a number ('3'"),
     ("a fraction in advice", ARTICLE, "Never stop or change a medicine on your own.",
      "Never stop or change a medicine on your own; take \u00bd a dose.", "this advice states a number ('0.5'"),
     ("a number in the Summary", ARTICLE, "\nSummary: ", "\nSummary: 3 in 4 feel better. ",
      "'Summary:' states a number"),
+    ("a number in the menu label", ARTICLE, "\nMenu_label: Ketamine for chronic pain", "\nMenu_label: Helps 9 in 10",
+     "'Menu_label:' states a number"),
+    # What a reader is shown or read out besides a block's words (a hostile review's finds).
+    ("a claim in an image's alt text", ARTICLE, "No one knows how big this risk is",
+     "![At pain doses the risk is none]({index}) No one knows how big this risk is", CHANGED),
+    ("a claim written straight into a list", "content/pages/about.md", "## What this site is not",
+     "<ol>Ketamine cures pain for good.</ol>\n\n## What this site is not", "has no evidence record"),
+    ("advice that cites a source", ARTICLE, "every medicine you take.\n{: .advice }",
+     "every medicine you take.[^ketalar]\n{: .advice }", "this advice cites a source"),
+    ("two glossary terms swapped", "content/pages/glossary.md", "\nFibromyalgia\n:   ", "\nNeuropathic pain\n:   ",
+     CHANGED),
+    ("a digit written as a superscript", ARTICLE, "(76%)", "(7\u2076%)", CHANGED),
+    ("a reference's title reworded", "content/references.md", "Ketamine produces effective and long-term pain relief",
+     "Ketamine cures", "[^sigtermans2009] changed since its quotes were read"),
+    ("an abbreviation's meaning changed", "content/abbreviations.md", "*[CRPS]: complex regional pain syndrome",
+     "*[CRPS]: complex regional pain syndrome, and any long-term pain", "is spelled out in no statement"),
 ]
 
 
@@ -87,6 +103,19 @@ def test_a_claim_in_a_row_header_changes_each_cell_of_its_row(builder, tmp_path)
     """A cell is read with its row's header, so a claim added there is a change to each statement."""
     status, errors = errors_after(builder, tmp_path, ARTICLE, "| Cancer pain |", "| Cancer pain (cured by ketamine) |")
     assert status != 0 and len(errors) == 2 and all(CHANGED in error for error in errors), errors
+
+
+def test_a_statement_about_the_site_cannot_hide_on_a_page_of_facts(builder, tmp_path):
+    records = f"{ARTICLE.removesuffix('.md')}.evidence.toml"
+    content = shutil.copytree(ROOT / "content", tmp_path / "content")
+    for path, add in ((ARTICLE, "\n<div>Ketamine is safe for almost everyone.</div>\n"),
+                      (records, "\n[[site]]\nsays = 'Ketamine is safe for almost everyone.'\n")):
+        target = tmp_path / path
+        target.write_text(target.read_text("utf-8").replace("\n## The Bottom Line", add + "\n## The Bottom Line")
+                          if path == ARTICLE else target.read_text("utf-8") + add, "utf-8")
+    status, log = builder.build(tmp_path / "out", content, tmp_path / "build.log")
+    errors = [line for line in log.splitlines() if line.startswith("error:")]
+    assert status != 0 and len(errors) == 1 and "holds no statement about the site" in errors[0], errors
 
 
 def test_the_changed_line_is_the_edited_statement_in_the_markdown(builder, tmp_path):
@@ -179,7 +208,8 @@ def test_a_site_record_may_not_cite_or_state_a_number():
     says = "We check each page 2 times."
     page, _ = check([unit(says, ["label"])], [record(says, kind="site")])
     assert [problem.split(":")[0] for _, problem in page] == [
-        "a statement about the site cites a source", "a statement about the site states a number ('2')"]
+        "a statement about the site cites a source", "a statement about the site states a number ('2')",
+        "a page that cites sources holds no statement about the site"]
 
 
 def test_a_reference_whose_link_or_numbers_changed_is_caught():

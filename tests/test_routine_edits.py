@@ -180,7 +180,7 @@ class EditedBuild:
         edit(self.content / "pages" / "questions.md", add_question)
         edit(self.content / "pages" / "glossary.md", add_term)
         edit(records_path(self.content / "pages" / "glossary.md"),
-             lambda records: add_record(records, without_marks(NEW_TERM[1]), "ketalar"))
+             lambda records: add_record(records, f"{NEW_TERM[0]}: {without_marks(NEW_TERM[1])}", "ketalar"))
         name, text = NEW_PAGE
         (self.content / "pages" / name).write_text(text.format(day=EDIT_DAY), "utf-8")
 

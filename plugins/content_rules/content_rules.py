@@ -535,7 +535,7 @@ def check_content(content):
     summary = content.metadata.get("summary") or ""
     problems += [(None, problem) for problem in html_problems(summary, content.settings["SOURCE_DOMAINS"])]
     content.evidence_units = list(evidence.units(root, own_part, marks, lead_in_marks))
-    for key in ("title", "summary"):  # labels: they state no fact, so no number
+    for key in ("title", "summary", "menu_label"):  # labels: they state no fact, so no number
         if found := evidence.numbers(content.metadata.get(key) or ""):
             line = next((n for n, text in enumerate(Path(content.source_path).read_text("utf-8").split("\n"), 1)
                          if text.casefold().startswith(f"{key}:")), 0)
@@ -646,6 +646,11 @@ def check_evidence(contents, settings):
         return
     for line, problem in evidence.reference_problems(references, read, quoted):
         report(references_path, f"line {line}: {problem}")
+    statements = [unit.text for content in contents for unit in getattr(content, "evidence_units", [])
+                  if unit.kind == "statement"]
+    abbreviations_path = Path(settings["PATH"], settings["ABBREVIATIONS_FILE"])
+    for line, problem in evidence.abbreviation_problems(shared_references.shared.abbreviations, statements):
+        report(abbreviations_path, f"line {line}: {problem}")
 
 
 def register():

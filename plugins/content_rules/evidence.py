@@ -29,14 +29,19 @@ LABEL_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "th", "dt", "caption", "figcap
 # Blocks whose own words a reader sees: each is a label, advice, or a statement with a record.
 UNIT_TAGS = LABEL_TAGS | {"p", "li", "td", "dd", "pre", "blockquote", "div"}
 ADVICE_CLASS = "advice"
+CONTAINERS = {"ul", "ol", "dl", "table", "thead", "tbody", "tr"}
+SHOWN_ATTRIBUTES = {"alt", "title", "data-label", "aria-label"}
 NUMBER_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
     "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000,
     "million": 1_000_000, "once": 1, "twice": 2, "thrice": 3, "single": 1, "double": 2, "triple": 3,
-    "dozen": 12, "half": Fraction(1, 2), "halves": Fraction(1, 2), "third": Fraction(1, 3),
-    "thirds": Fraction(1, 3), "quarter": Fraction(1, 4), "quarters": Fraction(1, 4), "percent": 100,
+    "dozen": 12, "dozens": 12, "hundreds": 100, "thousands": 1000, "millions": 1_000_000, "couple": 2,
+    "half": Fraction(1, 2), "halves": Fraction(1, 2), "halve": Fraction(1, 2), "halved": Fraction(1, 2),
+    "third": Fraction(1, 3), "thirds": Fraction(1, 3), "quarter": Fraction(1, 4), "quarters": Fraction(1, 4),
+    "fifth": Fraction(1, 5), "fifths": Fraction(1, 5), "doubled": 2, "doubles": 2, "tripled": 3, "fold": 1,
+    "fortnight": 14, "percent": 100, "cent": 100,
 }
 # Digits (any script: \d is Unicode), a decimal point or comma between them; or a word.
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
@@ -55,7 +60,7 @@ Record = namedtuple("Record", "kind says sources derivation line")
 
 def plain(text):
     """Words as compared: typographic quotes and dashes as typed, spaces collapsed."""
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFC", text)  # not NFKC: it would read "2\u00b9\u00b9" as "211"
     for fancy, typed in (("\u2018\u2019\u201b", "'"), ("\u201c\u201d\u201f", '"'), ("\u2013\u2014\u2212", "-")):
         text = re.sub(f"[{fancy}]", typed, text)
     return " ".join(text.replace("\u2026", "...").split())
@@ -85,10 +90,9 @@ def shown_number(value):
 
 
 def reference_fingerprint(text):
-    """A reference as its quotes were read: its link, then the numbers of its citation (year,
-    volume, pages, version, revision date)."""
-    link = LINK.search(text)
-    return " ".join([link[1] if link else "", *re.findall(r"\d+", LINK.sub("", text))])
+    """A reference as its quotes were read: its whole citation (title, year, version, link), so no
+    word of what a page shows of its source changes unread."""
+    return plain(text)
 
 
 # Reading the page.
@@ -98,10 +102,18 @@ def units(root, own_part, marks, lead_in):
     own_part(block) -> (words, inline elements), marks(inline) -> reference labels, and
     lead_in(block) -> the labels its list's introducing words cite: content_rules' own readings."""
     section = ""
-    for block in root.iter(*UNIT_TAGS):
+    for block in root.iter(*UNIT_TAGS, *CONTAINERS):
         if block.xpath("ancestor-or-self::div[@class='footnote']"):
             continue
+        if block.tag in CONTAINERS:  # a list or table holds blocks, never words of its own
+            if stray := plain(" ".join([block.text or "", *(child.tail or "" for child in block)])):
+                yield Unit("statement", stray, (), (), section, stray)
+            continue
         text, inline = own_part(block)
+        # What a reader is also shown or read out: an image's alt text, a title, a cell's phone label.
+        text = plain(" ".join([text, *(f"({value})" for element in inline for node in element.iter()
+                                       for name, value in node.attrib.items()
+                                       if name in SHOWN_ATTRIBUTES and node.tag != "abbr")]))
         if block.tag in ("h2", "h3"):
             section = text
         if not text:
@@ -113,21 +125,29 @@ def units(root, own_part, marks, lead_in):
             kind = "advice"
         else:
             kind = "statement"
+        needle = own_part(block)[0]
         yield Unit(kind, in_context(block, text), tuple(dict.fromkeys(marks(inline))),
-                   tuple(dict.fromkeys(lead_in(block))), section, text)
+                   tuple(dict.fromkeys(lead_in(block))), section, needle)
 
 
 def in_context(block, text):
-    """A table cell as a reader takes it in: with its row's and its column's headers ("Cancer pain,
-    Strength of evidence: Weak or none"), so a changed header changes the statement too."""
+    """A table cell or a definition as a reader takes it in: with its row's header and its column's
+    (as a phone shows it, data-label) or its term ("Cancer pain, Strength of evidence: Weak or
+    none"; "Placebo: A dummy treatment..."), so a changed header or term changes the statement too."""
     row = block.getparent()
+    if block.tag == "dd":
+        term = block.getprevious()
+        while term is not None and term.tag != "dt":
+            term = term.getprevious()
+        return f"{plain(''.join(term.itertext()))}: {text}" if term is not None else text
     if block.tag != "td" or row is None:
         return text
     cells = list(row)
     header = row.xpath("(ancestor::table[1]/thead/tr)[1]")
     column = header[0][cells.index(block)] if header and len(header[0]) > cells.index(block) else None
-    names = [" ".join("".join(cell.itertext()).split()) for cell in (cells[0] if cells[0].tag == "th" else None, column)
-             if cell is not None]
+    names = [plain("".join(cells[0].itertext())) if cells[0].tag == "th" else None,
+             block.get("data-label") or (plain("".join(column.itertext())) if column is not None else None)]
+    names = [name for name in names if name]
     return f"{', '.join(names)}: {text}" if names else text
 
 
@@ -206,7 +226,11 @@ def problems(units_of_page, records, records_path, references, cited_years, toda
     page, in_records = [], []
     name = records_path.name
     statements = [unit for unit in units_of_page if unit.kind == "statement"]
+    cites_any = any(unit.cites for unit in units_of_page)
     for unit in units_of_page:
+        if unit.kind == "advice" and unit.cites:
+            page.append((unit.needle, f"this advice cites a source ('{unit.text[:50]}'): what a source says is a "
+                         "fact; drop the {: .advice } mark and give it its evidence record"))
         if unit.kind != "statement" and (found := numbers(unit.text)):
             page.append((unit.needle, f"this {'advice' if unit.kind == 'advice' else 'label'} states a number "
                          f"('{shown_number(min(found))}' in '{unit.text[:50]}'): a number is a fact; state it in a "
@@ -218,6 +242,9 @@ def problems(units_of_page, records, records_path, references, cited_years, toda
             continue
         matched[unit] = record
         page.extend((unit.needle, problem) for problem in record_problems(unit, record, references, cited_years, today))
+        if record.kind == "site" and cites_any:
+            page.append((unit.needle, "a page that cites sources holds no statement about the site: a statement "
+                         "here is a fact, with its [[fact]] record"))
     unmatched = [record for record in records if not any(record is r for r in matched.values())]
     for unit in statements:
         if unit in matched:
@@ -295,11 +322,22 @@ def reference_problems(references, read, quoted_labels):
         now = reference_fingerprint(definition.text)
         if label not in read:
             yield definition.number, (f"[^{label}] is quoted in evidence records but not in references-read.toml: "
-                                      f"add  {label} = \"{now}\"")
-        elif read[label] != now:
-            yield definition.number, (f"[^{label}] changed since its quotes were read (its link or numbers were "
-                                      f"'{read[label]}', now '{now}'): read the source again, update the records "
-                                      "that quote it, then references-read.toml")
+                                      "once its quotes are read, copy its citation there")
+        elif plain(read[label]) != now:
+            yield definition.number, (f"[^{label}] changed since its quotes were read (it was '{read[label]}'): "
+                                      "read the source again, update the records that quote it, then its line in "
+                                      "references-read.toml")
+
+
+def abbreviation_problems(abbreviations, statements):
+    """[(line, problem)] for each abbreviation whose meaning no statement spells out: the meaning a
+    tooltip shows is words of a page, checked there with their record, never free text of its own."""
+    said = " ".join(plain(statement).casefold() for statement in statements)
+    for label, definition in abbreviations.items():
+        if plain(definition.text).casefold() not in said:
+            yield definition.number, (f"the meaning of {label}, '{definition.text[:60]}', is spelled out in no "
+                                      "statement of any page: write it where a page first uses it (with its "
+                                      "evidence record), word for word")
 
 
 def records_path(page_path):
