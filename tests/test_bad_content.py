@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_make, tree_digest
+from conftest import ROOT, build_site, run_make, tree_digest
 from pelican_in_process import Builder
 
 import pelicanconf
@@ -127,6 +127,28 @@ def test_an_unreadable_folder_is_reported_not_skipped(tmp_path, monkeypatch):
 
 
 # Content git cannot carry in tests/bad_content/: made by the test.
+
+def test_a_symbolic_link_in_the_theme_is_refused_like_one_in_content(tmp_path):
+    theme = shutil.copytree(ROOT / "theme", tmp_path / "theme")
+    (tmp_path / "secret.txt").write_text("outside the repository")
+    (theme / "static" / "secret.txt").symlink_to(tmp_path / "secret.txt")
+    result = build_site(tmp_path / "out", theme=theme)
+    assert result.returncode != 0 and "Traceback" not in result.stdout + result.stderr
+    errors = [line for line in (result.stdout + result.stderr).splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and errors[0].endswith("theme/static/secret.txt: is a symbolic link: put the file itself "
+                                                   "in the theme")
+    assert not (tmp_path / "out").exists()
+
+
+def test_legitimate_letters_and_emoji_build(builder, tmp_path):
+    """A Greek symbol on its own or a micro sign before a unit, and emoji joined into one, are
+    ordinary writing; a Latin look-alike from another script is still refused."""
+    page = (ROOT / "content" / "pages" / "about.md").read_text("utf-8")
+    advice = ("\nBring a list of your medicines, such as a \u03b2-blocker, and their doses in \u00b5g "
+              "\U0001f469\u200d\u2695\ufe0f.\n{: .advice }\n")
+    status, log = build_with(builder, tmp_path, "pages/about.md", page + advice)
+    assert status == 0, log
+
 
 def test_a_pipe_in_content_is_refused_before_anything_reads_it(builder, tmp_path):
     content = shutil.copytree(ROOT / "content", tmp_path / "content")

@@ -226,7 +226,7 @@ def check_shared_files(pelican):
 
 def check_sources(pelican):
     settings = pelican.settings
-    for path, problem in sources.tree_problems(settings):
+    for path, problem in [*sources.tree_problems(settings), *sources.theme_problems(settings["THEME"])]:
         report(path, problem)
     stop_if_problems()  # an unreadable or linked file is not worth reading further
     today = build_date(settings)

@@ -45,10 +45,15 @@ def read_text(path):
     return text.removeprefix("\ufeff"), None
 
 
+# A zero-width joiner between two pictographs joins them into one emoji ("👩‍⚕️"): it hides nothing.
+PICTOGRAPH = "[\u2600-\u27bf\U0001f000-\U0001faff]"
+EMOJI_JOINER = re.compile(f"({PICTOGRAPH}\ufe0f?)\u200d(?={PICTOGRAPH})")
+
+
 def hidden_characters(text):
     """The characters in `text` that hide or reorder text, in order (for a page's entities too)."""
-    return [c for c in dict.fromkeys(INVISIBLE.findall(text)) if unicodedata.category(c) in HIDDEN_CATEGORIES
-            and c not in "\t\n\r"]
+    return [c for c in dict.fromkeys(INVISIBLE.findall(EMOJI_JOINER.sub(r"\1", text)))
+            if unicodedata.category(c) in HIDDEN_CATEGORIES and c not in "\t\n\r"]
 
 
 def character_name(character):
@@ -69,10 +74,24 @@ def lookalike_letters(text):
     for number, line in enumerate(text.split("\n"), 1):
         if unicodedata.normalize("NFC", line) != line or any(unicodedata.combining(c) for c in line):
             yield f"line {number}: a letter is written with a combining mark: type the accented letter itself"
-        for character in dict.fromkeys(c for c in line if c.isalpha() and not c.isascii()):
-            if not unicodedata.name(character, "").startswith("LATIN "):
-                yield (f"line {number}: {character_name(character)} is not a Latin letter, though it may look like "
+        for match in re.finditer(r"[^\W\d_]+", line):  # each run of letters: a word, or its part before a hyphen
+            word = match[0]
+            foreign = [c for c in word if not c.isascii() and not unicodedata.name(c, "").startswith("LATIN ")]
+            if foreign and not scientific_symbol(word):
+                yield (f"line {number}: {character_name(foreign[0])} is not a Latin letter, though it may look like "
                        "one: retype the word")
+
+
+# Greek letters that look like none of the Latin ones, and the micro sign: what science writes in
+# English ("β-blocker", "µg"). A letter that can pass for a Latin one (Cyrillic а, Greek ο) never.
+GREEK_SYMBOLS = set("βγδεζθλμξπςστφψωΓΔΘΛΞΠΣΦΨΩ") | {"\u00b5"}
+
+
+def scientific_symbol(word):
+    """A Greek symbol on its own ("β" in "β-blocker") or a micro sign before a Latin unit ("µg")."""
+    if len(word) == 1:
+        return word in GREEK_SYMBOLS
+    return word[0] in "\u00b5\u03bc" and word[1:].isascii()
 
 
 def outside_code(lines):
@@ -233,3 +252,10 @@ def tree_problems(settings):
                                            "ending in .md: rename it, like 'my-page.md'"))
         subfolders[:] = [d for d in subfolders if not os.path.islink(os.path.join(folder, d))]
     return problems
+
+
+def theme_problems(theme):
+    """(path, problem) for a symbolic link in the theme: Pelican would publish the file it points
+    to, from wherever it is, as the site's own."""
+    return [(path, "is a symbolic link: put the file itself in the theme")
+            for path in sorted(Path(theme).rglob("*")) if path.is_symlink()]
