@@ -15,7 +15,12 @@ def checked_siteurl(value):
     """The site's address, or stop with one line: an https URL with a host and at most a path
     (it is written into every page and the feed: nothing that could break out of them)."""
     parts = urlsplit(value)
-    problem = (
+    try:
+        parts.port  # noqa: B018 (reading it checks it: "Port out of range 0-65535")
+        bad_port = None
+    except ValueError as error:
+        bad_port = f"its port is not a port ({error})"
+    problem = bad_port or (
         "it must start with https://" if parts.scheme != "https" else
         "it has no host" if not parts.hostname else
         "it has a user name or password ('@')" if "@" in parts.netloc else

@@ -188,6 +188,7 @@ def test_publish_without_siteurl_stops_with_a_message():
     ("https://editor:secret@example.github.io/guide", "it has a user name or password ('@')"),
     ("https://example.github.io/guide?x=1", "it has a query or fragment ('?' or '#')"),
     ("https://example.github.io/guide\"><script>", "it has spaces, quotes or other characters not allowed in a URL"),
+    ("https://example.github.io:99999/guide", "its port is not a port (Port out of range 0-65535)"),
 ])
 def test_publish_refuses_a_siteurl_that_is_not_a_site_address(siteurl, problem, tmp_path):
     result = run_make("publish", SITEURL=siteurl, PUBLISH_OUTPUT=tmp_path / "output")

@@ -508,7 +508,26 @@ def footnote_markup(root, shared_reading):
             yield text_of(link) or None, hand_written('<a class="footnote-backref">, a back-link')
 
 
-RULES = (check_entities, same_page_links, check_headings, check_tables, check_citations)
+HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+
+
+def check_ids(root):
+    """Only sections have ids of the page's own (the footnotes name their marks and items): an id
+    on a paragraph could take a section's address, and the table of contents would move the
+    section to "..._1", so a link to it (the Key Facts' link to the warning signs) lands elsewhere."""
+    taken = {element.get("id") for element in root.xpath(".//*[@id]") if element.tag not in HEADINGS}
+    for element in root.xpath(".//*[@id]"):
+        own = element.get("id")
+        if element.tag in HEADINGS:
+            if re.search(r"_\d+$", own) and own.rsplit("_", 1)[0] not in taken:  # else told below, once
+                yield text_of(element), (f"two sections would have the id '{own.rsplit('_', 1)[0]}': give this "
+                                         "heading other words, or take the id off whatever else has it")
+        elif not own.startswith(("fn-", "fnref-")):  # the footnotes' own, judged by footnote_markup
+            yield text_of(element)[:60] or None, (f"gives a {element.tag} the id '{own}': only a section's heading "
+                                                  "has an id, which the page makes from its words")
+
+
+RULES = (check_entities, same_page_links, check_headings, check_tables, check_citations, check_ids)
 
 
 def page_facts(html, settings):
@@ -520,6 +539,12 @@ def page_facts(html, settings):
         problems.extend(rule(root))
     problems.extend(footnote_markup(root, lambda label: shared_reading(label, settings)))
     return problems, list(intrasite_links(root)), root
+
+
+def metadata_line(path, key):
+    """The line of a page's `key:` metadata (0 if it has none)."""
+    lines = Path(path).read_text("utf-8").split("\n")
+    return next((n for n, text in enumerate(lines, 1) if text.casefold().startswith(f"{key}:")), 0)
 
 
 def check_content(content):
@@ -534,11 +559,13 @@ def check_content(content):
         problems.extend(uncited_facts(root))
     summary = content.metadata.get("summary") or ""
     problems += [(None, problem) for problem in html_problems(summary, content.settings["SOURCE_DOMAINS"])]
+    if summary:  # an entity there ("&rlm;") writes what the source check cannot see, as in a page
+        problems += [(None, f"line {metadata_line(content.source_path, 'summary')}: 'Summary:' {problem}")
+                     for _, problem in check_entities(parse(summary))]
     content.evidence_units = list(evidence.units(root, own_part, marks, lead_in_marks))
     for key in ("title", "summary", "menu_label"):  # labels: they state no fact, so no number
         if found := evidence.numbers(content.metadata.get(key) or ""):
-            line = next((n for n, text in enumerate(Path(content.source_path).read_text("utf-8").split("\n"), 1)
-                         if text.casefold().startswith(f"{key}:")), 0)
+            line = metadata_line(content.source_path, key)
             problems.append((None, f"line {line}: '{key.capitalize()}:' states a number "
                              f"('{evidence.shown_number(min(found))}'): a number is a fact; state it in the page, "
                              "where it cites its source"))
