@@ -27,7 +27,7 @@ help:
 	@echo "make sources    check every source in content/references.md: dead or moved links, retractions, corrections, newer labels"
 	@echo "make audit      run Lighthouse (mobile) on every page; reports in $(REPORTS)/"
 	@echo "make bench      time our build against bare Pelican at the site's size, 50 and 300 pages"
-	@echo "make clean      remove $(OUTPUT)/ and build leftovers (keeps .venv)"
+	@echo "make clean      remove $(OUTPUT)/, $(PUBLISH_OUTPUT)/, $(DIST)/ and build leftovers, once no build runs (keeps .venv)"
 
 # Building needs only requirements.lock; the tests add requirements-test.lock (Playwright,
 # pytest, ruff...), so `make html` on a fresh machine installs a fraction of it.
@@ -110,5 +110,7 @@ audit: html $(NODE_TOOLS)
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench.py
 
+# Under each folder's build lock (scripts/build.py), so a clean waits for a running build.
 clean:
-	rm -rf $(OUTPUT) .$(OUTPUT).* $(PUBLISH_OUTPUT) .$(PUBLISH_OUTPUT).* $(DIST) reports cache .pytest_cache
+	$(PYTHON) scripts/build.py --clean "$(OUTPUT)" "$(PUBLISH_OUTPUT)" "$(DIST)"
+	rm -rf reports cache .pytest_cache

@@ -1,6 +1,6 @@
 """`make offline`: `python packaging/offline.py DIST [CONTENT]`. Pelican builds the offline
 edition (offlineconf.py) into a private folder; this zips it, with SHA256SUMS, reproducibly, and
-writes the zip, the print edition and the EPUB into DIST, each beside its name, then renamed.
+writes the zip, the print edition and the EPUB into DIST, all three beside their names, then renamed.
 Ours because no maintained Pelican plugin packages a site for file:// use.
 """
 
@@ -70,11 +70,14 @@ def bundle(site, built):
     return zipped.getvalue()
 
 
-def replace_atomically(path, data):
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=PARTIAL, delete=False) as temporary:
+def write_partial(folder, data):
+    """`data` in a new partial file in `folder`: its path. Writing is where a full disk fails."""
+    with tempfile.NamedTemporaryFile(dir=folder, prefix=PARTIAL, delete=False) as temporary:
         temporary.write(data)
-    os.replace(temporary.name, path)
-    os.chmod(path, 0o644)
+        temporary.flush()
+        os.fsync(temporary.fileno())
+    os.chmod(temporary.name, 0o644)
+    return Path(temporary.name)
 
 
 def main(dist, content=None, parent=None):
@@ -93,10 +96,19 @@ def main(dist, content=None, parent=None):
             sys.exit(f"The offline build failed; {dist}/ was left as it was.")
         if not commit_point(parent):
             return 1
+        # All three are written before any replaces its namesake, so a full disk or an error
+        # leaves the old editions whole, never a new zip beside an old EPUB; renames need no room.
         zip_name, *editions = WRITTEN
-        replace_atomically(dist / zip_name, bundle(Path(site), built))
-        for name in editions:
-            replace_atomically(dist / name, Path(site, name).read_bytes())
+        try:
+            partials = {zip_name: write_partial(dist, bundle(Path(site), built)),
+                        **{name: write_partial(dist, Path(site, name).read_bytes()) for name in editions}}
+        except OSError as error:
+            for leftover in dist.glob(f"{PARTIAL}*"):
+                leftover.unlink(missing_ok=True)
+            sys.exit(f"error: DIST '{dist}': cannot write the editions ({error.strerror or error}); "
+                     f"{dist}/ was left as it was.")
+        for name, partial in partials.items():
+            os.replace(partial, dist / name)
         for name in WRITTEN:
             print(f"{dist / name}  {(dist / name).stat().st_size / 1024:.1f} KiB")
     return 0

@@ -104,15 +104,46 @@ def run_as_command(main, name, value, *args):
 
 
 @contextlib.contextmanager
-def locked(target):
-    """Hold the lock for `target` (a folder); wait while another build holds it."""
-    with open(target.parent / f".{target.name}.lock", "a") as lock:
+def locked(target, remove=False):
+    """Hold the lock for `target` (a folder); wait while another build or clean holds it. With
+    `remove`, the lock file goes too (make clean leaves nothing); whoever waited on a removed
+    lock file takes the new one, so two can never hold the folder at once."""
+    path = target.parent / f".{target.name}.lock"
+    while True:
+        lock = open(path, "a")
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             print(f"waiting for another build of {target.name}/ to finish...", file=sys.stderr)
             fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if os.path.exists(path) and os.path.samestat(os.fstat(lock.fileno()), os.stat(path)):
+                break
+        except OSError:
+            pass
+        lock.close()  # a clean removed it while we waited: take the lock file there now
+    try:
         yield
+    finally:
+        if remove:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+        lock.close()
+
+
+def clean(*folders):
+    """`make clean`: each folder, its staging leftovers and its lock removed under that lock, so a
+    clean waits for a build, and a build never reports success over a half-deleted site."""
+    for folder in (Path(os.path.realpath(f)) for f in folders):
+        if problem := path_problem(folder):
+            print(f"error: not removing '{folder}': {problem}", file=sys.stderr)
+            return 1
+        if not folder.parent.is_dir():
+            continue
+        with locked(folder, remove=True):
+            for path in [folder, *folder.parent.glob(f".{folder.name}.stage-*"), folder.parent / f".{folder.name}.old"]:
+                shutil.rmtree(path, ignore_errors=True)
+    return 0
 
 
 def recover(output):
@@ -185,6 +216,8 @@ def build(settings, output, content=None, extra=(), parent=None):
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--clean"]:
+        sys.exit(clean(*sys.argv[2:]))
     if len(sys.argv) not in (3, 4):
         sys.exit("usage: python scripts/build.py SETTINGS OUTPUT [CONTENT]")
     sys.exit(run_as_command(build, OUTPUT_VARIABLE.get(sys.argv[1], "OUTPUT"), sys.argv[2], *sys.argv[1:]))
