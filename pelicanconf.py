@@ -31,6 +31,9 @@ PAGE_PATHS = ["pages"]
 # root files (robots.txt; for Pages sitemap.xml, .nojekyll, CNAME) are theme DIRECT_TEMPLATES.
 STATIC_PATHS = []
 TEMPLATE_PAGES = {}
+# What editors leave beside a file they have open (Emacs' lock and autosave, Vim's swap and its
+# write test, backups): never content, so never read, refused or watched (scripts/devserver.py).
+IGNORE_FILES = [".#*", "#*#", "*~", ".*.sw?", "4913", "*.bak", "*.orig", "*.tmp"]
 
 THEME = "theme"
 THEME_STATIC_DIR = "theme"

@@ -7,23 +7,36 @@ Ours because Pelican's devserver stops rebuilding after an error and writes into
 """
 
 import argparse
+import fnmatch
+import hashlib
 import socket
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from pelicanconf import IGNORE_FILES  # noqa: E402
 from scripts.build import ROOT, build, output_problem  # noqa: E402
 from scripts.pages_server import start  # noqa: E402
 
 POLL_SECONDS = 0.5
 
 
-def snapshot(content):
-    """The name, size and time of each file a rebuild reads."""
-    files = [*content.rglob("*"), *(ROOT / "theme").rglob("*"), *(ROOT / "plugins").rglob("*"), *ROOT.glob("*conf.py")]
-    return {p: (st.st_size, st.st_mtime_ns) for p in files
-            if p.is_file() and "__pycache__" not in p.parts and (st := p.stat())}
+def snapshot(content, output):
+    """What a rebuild reads, by content (a save that keeps size and time still changes it): each
+    path and its bytes' hash, links and unreadable files included, as the build sees them; editors'
+    lock, swap and backup files left out, as the build leaves them out; and whether the site is there."""
+    paths = [*content.rglob("*"), *(ROOT / "theme").rglob("*"), *(ROOT / "plugins").rglob("*"), *ROOT.glob("*conf.py")]
+    seen = {}
+    for path in paths:
+        if "__pycache__" in path.parts or any(fnmatch.fnmatch(path.name, g) for g in IGNORE_FILES) or path.is_dir():
+            continue
+        try:
+            seen[path] = "link" if path.is_symlink() else hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as error:  # unreadable: the build will say so; a change back is still seen
+            seen[path] = f"unreadable: {error.errno}"
+    seen["site"] = (output / "index.html").is_file()
+    return seen
 
 
 def free_port():
@@ -49,13 +62,14 @@ def main(output, port, content, watch):
                  f"or choose another port: make {'devserver' if watch else 'serve'} PORT={free_port()}")
     print(f"Serving {output} on http://127.0.0.1:{server.server_address[1]}/"
           f"{' ; rebuilding on every change' if watch else ''} (Ctrl-C to stop)", flush=True)
-    seen = snapshot(content)
+    seen = snapshot(content, output)
     while True:
         time.sleep(POLL_SECONDS)
-        if watch and (now := snapshot(content)) != seen:
-            seen = now
+        if watch and snapshot(content, output) != seen:
             rebuilt = build("pelicanconf.py", output, content) == 0
-            print("rebuilt" if rebuilt else "not rebuilt: the site served is the last good one", flush=True)
+            seen = snapshot(content, output)  # as the build left it: a change made during it counts next time
+            print("rebuilt" if rebuilt else "not rebuilt: the site served is the last good one, not your newest "
+                  "content (fix what the lines above name)", flush=True)
 
 
 if __name__ == "__main__":

@@ -74,6 +74,38 @@ def test_devserver_survives_a_content_error_and_rebuilds_when_it_is_fixed(tmp_pa
         server.wait(timeout=10)
 
 
+def test_devserver_is_never_silently_stale(tmp_path):
+    """It sees a save that keeps a file's size and time, ignores an editor's lock and swap files
+    (which no longer stop a build), and builds the site again after `make clean` removed it."""
+    content = shutil.copytree(ROOT / "content", tmp_path / "content")
+    output, port = tmp_path / "output", free_port()
+    log = tmp_path / "devserver.log"
+    with open(log, "w") as log_file:
+        command = [sys.executable, str(ROOT / "scripts" / "devserver.py"), "--watch", output, str(port), content]
+        server = subprocess.Popen(command, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
+                                  env={**os.environ, "COLUMNS": "200"})
+    try:
+        url = f"http://127.0.0.1:{port}/{FIRST_ARTICLE}"
+        assert wait_for(lambda: "Serving" in log.read_text()), log.read_text()
+        source = content / ARTICLE
+        (source.parent / f".#{source.name}").symlink_to("editor@host.1234:1700000000")  # Emacs' lock
+        (source.parent / f".{source.name}.swp").write_bytes(b"vim swap")
+        _, title = article_markers(source)
+        stat = source.stat()
+        same_length = title.replace("Benefits", "Benefitz")
+        assert same_length != title and len(same_length) == len(title)
+        edit(source, title, same_length)
+        os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same time
+        assert wait_for(lambda: "Benefitz" in fetch(url)), log.read_text()
+        assert "not rebuilt" not in log.read_text(), log.read_text()
+        shutil.rmtree(output)  # what `make clean` does to the folder
+        assert wait_for(lambda: (output / FIRST_ARTICLE).is_file()), log.read_text()
+        assert server.poll() is None, "the devserver stopped"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def fetch_status(url):
     try:
         with urllib.request.urlopen(url, timeout=10) as response:

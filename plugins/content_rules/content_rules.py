@@ -233,7 +233,7 @@ def check_sources(pelican):
     root = Path(settings["PATH"])
     for kind, folders in (("article", settings["ARTICLE_PATHS"]), ("page", settings["PAGE_PATHS"])):
         for folder in folders:
-            for path in sorted((root / folder).rglob("*.md")):
+            for path in sorted(p for p in (root / folder).rglob("*.md") if not sources.editor_file(p.name, settings)):
                 for problem in sources.source_problems(path, kind, settings, today):
                     report(path, problem)
     stop_if_problems()

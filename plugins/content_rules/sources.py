@@ -5,6 +5,7 @@ problems, which content_rules reports.
 
 import datetime
 import difflib
+import fnmatch
 import os
 import re
 import stat
@@ -214,6 +215,11 @@ def source_problems(path, kind, settings, today):
         yield f"image '{image}' has no alt text: describe it, e.g. ![Bar chart of ...]({image})"
 
 
+def editor_file(name, settings):
+    """An editor's lock, swap or backup file (IGNORE_FILES): Pelican skips it, and so do the rules."""
+    return any(fnmatch.fnmatch(name, pattern) for pattern in settings["IGNORE_FILES"])
+
+
 def tree_problems(settings):
     """(path, problem) for what in content/ Pelican would skip or follow silently."""
     root = Path(settings["PATH"])
@@ -223,7 +229,7 @@ def tree_problems(settings):
                     for key in ("REFERENCES_FILE", "ABBREVIATIONS_FILE", "REFERENCES_READ_FILE")}
     problems = []
     for folder, subfolders, files in os.walk(root, onerror=lambda e: problems.append((e.filename, "cannot be read"))):
-        for name in sorted(subfolders + files):
+        for name in sorted(subfolders + [f for f in files if not editor_file(f, settings)]):
             path = Path(folder, name)
             mode = os.lstat(path).st_mode
             if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode) and not stat.S_ISLNK(mode):
