@@ -28,7 +28,11 @@ ZIP_EPOCH_MIN, ZIP_EPOCH_MAX = 315532800, 4354819198  # 1980-01-01 to 2107-12-31
 
 
 def git(*args):
-    result = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+    """What git says, or "" where it cannot (not a checkout, or no git on the PATH)."""
+    try:
+        result = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+    except OSError:
+        return ""
     return result.stdout.strip() if result.returncode == 0 else ""
 
 

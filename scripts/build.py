@@ -11,11 +11,14 @@ import ctypes
 import errno
 import fcntl
 import os
+import runpy
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,10 +49,48 @@ def pelican_command(settings, output, content=None, extra=()):
 
 
 def run_pelican(settings, output, content=None, env=None, capture=False, extra=()):
-    """Run a build; return the finished process."""
-    return subprocess.run(pelican_command(settings, output, content, extra), cwd=ROOT, text=True,
-                          capture_output=capture, env={**os.environ, "COLUMNS": LOG_COLUMNS, **(env or {})},
-                          preexec_fn=pelican_child)
+    """Run a build; return the finished process. Not captured, what Pelican prints is passed on
+    line by line, and a reader that went away (`make html | head -1`) stops only the passing on:
+    Pelican never writes to a closed pipe, so the build still finishes."""
+    command = pelican_command(settings, output, content, extra)
+    environment = {**os.environ, "COLUMNS": LOG_COLUMNS, **(env or {})}
+    if capture:
+        return subprocess.run(command, cwd=ROOT, text=True, capture_output=True, env=environment,
+                              preexec_fn=pelican_child)
+    with subprocess.Popen(command, cwd=ROOT, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          env=environment, preexec_fn=pelican_child) as process:
+        passers = [threading.Thread(target=pass_on, args=(stream, to), daemon=True) for stream, to in
+                   ((process.stdout, sys.stdout), (process.stderr, sys.stderr))]
+        try:
+            for passer in passers:
+                passer.start()
+            for passer in passers:
+                passer.join()
+        except BaseException:  # Ctrl-C or SIGTERM: Pelican stops with the build, as subprocess.run does it
+            process.kill()
+            raise
+        return subprocess.CompletedProcess(command, process.wait())
+
+
+def pass_on(stream, to):
+    """Copy `stream` to `to` line by line; once `to` is closed, read on and drop the rest."""
+    try:
+        for line in stream:
+            try:
+                to.write(line)
+                to.flush()
+            except (BrokenPipeError, ValueError):
+                to = open(os.devnull, "w")  # noqa: SIM115 (for the rest of this stream)
+    except (ValueError, OSError):
+        pass  # the build was stopped, and the pipe closed with it
+
+
+def say(message, to=None):
+    """Print one line; a reader that went away is no reason to stop a build."""
+    try:
+        print(message, file=to or sys.stderr, flush=True)
+    except BrokenPipeError:
+        pass
 
 
 def path_problem(path, content=None):
@@ -99,7 +140,7 @@ def run_as_command(main, name, value, *args):
     try:
         return main(*args, parent=os.getppid())
     except KeyboardInterrupt:
-        print(f"error: {name} '{value}': the build was stopped; nothing was changed.", file=sys.stderr)
+        say(f"error: {name} '{value}': the build was stopped; nothing was changed.")
         return 130
 
 
@@ -110,11 +151,15 @@ def locked(target, remove=False):
     lock file takes the new one, so two can never hold the folder at once."""
     path = target.parent / f".{target.name}.lock"
     while True:
-        lock = open(path, "a")
+        try:
+            lock = open(path, "a")  # noqa: SIM115 (held until the build is done)
+        except OSError as error:
+            raise SystemExit(f"error: cannot make the lock file {path}: {error.strerror} (is the folder "
+                             "read-only?). Nothing was changed.") from None
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            print(f"waiting for another build of {target.name}/ to finish...", file=sys.stderr)
+            say(f"waiting for another build of {target.name}/ to finish...")
             fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             if os.path.exists(path) and os.path.samestat(os.fstat(lock.fileno()), os.stat(path)):
@@ -136,7 +181,7 @@ def clean(*folders):
     clean waits for a build, and a build never reports success over a half-deleted site."""
     for folder in (Path(os.path.realpath(f)) for f in folders):
         if problem := path_problem(folder):
-            print(f"error: not removing '{folder}': {problem}", file=sys.stderr)
+            say(f"error: not removing '{folder}': {problem}")
             return 1
         if not folder.parent.is_dir():
             continue
@@ -174,28 +219,53 @@ def exchange(a, b):
     raise OSError(error, os.strerror(error), str(a))
 
 
+def settings_problem(settings, content):
+    """Why Pelican could not start, in one line, or None: the content folder is missing, or the
+    settings file does not run (a typo: its line, not Pelican's traceback)."""
+    folder = Path(content or ROOT / "content")
+    if not folder.is_dir():
+        return f"CONTENT '{folder}': there is no such folder (it holds the site's Markdown: articles/, pages/)"
+    try:
+        runpy.run_path(str(ROOT / settings))
+    except SystemExit as stop:  # the settings' own one-line refusal (BUILD_DATE, SITEURL...), as it is
+        return str(stop.code)
+    except Exception as error:  # noqa: BLE001 (any mistake in the file: one line with its place)
+        ours = {(ROOT / settings).resolve(), *ROOT.glob("*conf.py")}  # the settings and what they import
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if Path(f.filename).resolve() in ours]
+        if isinstance(error, SyntaxError):
+            where, line, what = Path(error.filename or settings).name, error.lineno, error.msg
+        else:
+            where, line = (Path(frames[-1].filename).name, frames[-1].lineno) if frames else (settings, None)
+            what = str(error)
+        return f"{where}{f':{line}' if line else ''}: {type(error).__name__}: {what}"
+    return None
+
+
 def build(settings, output, content=None, extra=(), parent=None):
     """Build into OUTPUT as one transaction: 0 if OUTPUT is the new site, else 1 and OUTPUT as it was."""
     named = f"{OUTPUT_VARIABLE.get(settings, 'OUTPUT')} '{output}'"
+    if problem := settings_problem(settings, content):
+        say(problem if problem.startswith("error: ") else f"error: {problem}. Nothing was changed.")
+        return 1
     if problem := output_problem(output, content):
-        print(f"error: {named}: {problem}", file=sys.stderr)
+        say(f"error: {named}: {problem}")
         return 1
     output = Path(os.path.realpath(output))
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        print(f"error: {named}: cannot make {error.filename}: {error.strerror}", file=sys.stderr)
+        say(f"error: {named}: cannot make {error.filename}: {error.strerror}")
         return 1
     with locked(output):
         recover(output)
         if blocked := not_writable(output):
-            print(f"error: {output.name}/: cannot replace it, {blocked} is not writable: "
-                  "check its permissions. Nothing was changed.", file=sys.stderr)
+            say(f"error: {output.name}/: cannot replace it, {blocked} is not writable: "
+                  "check its permissions. Nothing was changed.")
             return 1
         stage = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.stage-"))
         try:
             if run_pelican(settings, stage, content, extra=extra).returncode != 0:
-                print(f"{output.name}/ was left as it was.", file=sys.stderr)
+                say(f"{output.name}/ was left as it was.")
                 return 1
             os.chmod(stage, 0o755)  # mkdtemp makes it private
             (stage / SITE_MARKER).write_text("Built by scripts/build.py, which replaces this folder whole.\n")
@@ -207,7 +277,7 @@ def build(settings, output, content=None, extra=(), parent=None):
                 os.rename(stage, output)
         except OSError as error:  # e.g. a bind mount, which os.path.ismount does not see
             recover(output)
-            print(f"error: {named}: cannot replace it: {error.strerror}. Nothing was changed.", file=sys.stderr)
+            say(f"error: {named}: cannot replace it: {error.strerror}. Nothing was changed.")
             return 1
         finally:
             shutil.rmtree(stage, ignore_errors=True)

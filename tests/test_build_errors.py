@@ -442,3 +442,51 @@ def test_a_template_error_is_one_line_naming_the_template_and_line(built_here, t
     assert "Traceback" not in log, log
     assert errors(log) == [f"error: {source}:1: {problem}"], log
     assert tree_digest(output) == before
+
+
+# The machine, not the content: each a line of its own, never a traceback (issue 30).
+
+def test_a_missing_content_folder_is_one_line(tmp_path, capsys):
+    assert site_build.build("pelicanconf.py", tmp_path / "out", tmp_path / "no-content") == 1
+    err = capsys.readouterr().err
+    assert err == (f"error: CONTENT '{tmp_path / 'no-content'}': there is no such folder (it holds the site's "
+                   "Markdown: articles/, pages/). Nothing was changed.\n")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("typo, line", [('SITENAME = "Ketamine\n', "SyntaxError: unterminated string literal"),
+                                        ("SITENAME = Ketamine\n", "NameError: name 'Ketamine' is not defined")])
+def test_a_typo_in_the_settings_is_one_line_with_its_place(tmp_path, capsys, typo, line):
+    settings = tmp_path / "brokenconf.py"
+    settings.write_text("from pelicanconf import *  # noqa\n" + typo)
+    assert site_build.build(str(settings), tmp_path / "out") == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: brokenconf.py:2: {line}") and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_lock_that_cannot_be_made_is_one_line(tmp_path):
+    (tmp_path / ".output.lock").mkdir()  # as a read-only folder would refuse it (tests run as root)
+    with pytest.raises(SystemExit) as stop:
+        with site_build.locked(tmp_path / "output"):
+            pass
+    assert str(stop.value).startswith(f"error: cannot make the lock file {tmp_path / '.output.lock'}: ")
+
+
+def test_a_build_whose_reader_goes_away_still_finishes(tmp_path):
+    """`make html | head -1`: the first line read, the pipe closed, the site still built."""
+    result = subprocess.run(f"make --no-print-directory html OUTPUT={tmp_path / 'out'} | head -1", shell=True,
+                            cwd=ROOT, capture_output=True, text=True)
+    assert "Traceback" not in result.stdout + result.stderr
+    assert (tmp_path / "out" / "index.html").is_file() and (tmp_path / "out" / site_build.SITE_MARKER).is_file()
+
+
+def test_no_git_on_the_path_is_no_traceback(monkeypatch):
+    spec = __import__("importlib.util").util.spec_from_file_location("offline", ROOT / "packaging" / "offline.py")
+    offline = __import__("importlib.util").util.module_from_spec(spec)
+    spec.loader.exec_module(offline)
+
+    def no_git(*args, **kwargs):
+        raise FileNotFoundError(2, "No such file or directory", "git")
+
+    monkeypatch.setattr(offline.subprocess, "run", no_git)
+    assert offline.git("rev-parse", "HEAD") == ""

@@ -77,7 +77,8 @@ def lookalike_letters(text):
             yield f"line {number}: a letter is written with a combining mark: type the accented letter itself"
         for match in re.finditer(r"[^\W\d_]+", line):  # each run of letters: a word, or its part before a hyphen
             word = match[0]
-            foreign = [c for c in word if not c.isascii() and not unicodedata.name(c, "").startswith("LATIN ")]
+            foreign = [c for c in word if c.isalpha() and not c.isascii()
+                       and not unicodedata.name(c, "").startswith("LATIN ")]
             if foreign and not scientific_symbol(word):
                 yield (f"line {number}: {character_name(foreign[0])} is not a Latin letter, though it may look like "
                        "one: retype the word")
