@@ -1,7 +1,7 @@
 """Promise: routine editing keeps `make test` green. One edited copy of the content, holding
 the edits an editor makes every month (new review dates, a second article, an 11th question,
 a new row in the article's evidence table, a new glossary term, a new reference the article
-cites, a new page tenth in the menu), builds locally and for publishing, and passes the suite's
+cites, a new page tenth in the menu with a table of its own), builds locally and for publishing, and passes the suite's
 own content checks: every test of the content-facing modules that reads only the build runs
 again on the edited build.
 A test there that pins today's content fails here."""
@@ -60,6 +60,17 @@ Summary: How to print a page of this guide to take with you to an appointment.
 Open the page you want, then choose Print in your browser. The menu is left out of the paper copy,
 and each web link shows its address, so you can still find it later.
 {{: .advice }}
+
+<div class="advice" markdown="1">
+
+Table: What to choose in the print window
+
+| Paper | Scale |
+|---|---|
+| Letter | Fit to page |
+| European paper | Fit to page |
+
+</div>
 """)
 NEW_TERM = ("Benzodiazepine", "A medicine for anxiety or sleep. Taken with ketamine, it can cause very deep sleep "
             "and slow breathing.[^ketalar]")
@@ -251,7 +262,8 @@ def test_the_edits_are_in_the_build(edited):
     first, pages = edited.pages[edited.first_page], edited.pages
     assert list(edited.articles) == [f"{SECOND_ARTICLE['Slug']}.html", edited.first_page], "newest first"
     rows = [[td.get_text(" ", strip=True) for td in tr.find_all(["th", "td"])] for tr in first.select("table tr")]
-    assert rows[-1][0] == NEW_ROW[0]
+    assert NEW_ROW[0] in [row[0] for row in rows]
+    assert len(pages["printing.html"].select("table")) == 1, "a second table, on the new page"
     assert first.select(f'.footnote li[id="fn-{NEW_REFERENCE}"]'), "the new reference is in the article's list"
     questions = [li.get_text(" ", strip=True) for li in pages["questions.html"].select(".checklist ol > li")]
     assert questions[-1] == NEW_QUESTION
