@@ -48,7 +48,8 @@ def wait_for(condition, seconds=60):
     return False
 
 
-def test_devserver_survives_a_content_error_and_rebuilds_when_it_is_fixed(tmp_path):
+def start_devserver(tmp_path):
+    """(the devserver process, a copy of the content it watches, its output, port and log)."""
     content = shutil.copytree(ROOT / "content", tmp_path / "content")
     output, port = tmp_path / "output", free_port()
     log = tmp_path / "devserver.log"
@@ -56,6 +57,11 @@ def test_devserver_survives_a_content_error_and_rebuilds_when_it_is_fixed(tmp_pa
         command = [sys.executable, str(ROOT / "scripts" / "devserver.py"), "--watch", output, str(port), content]
         server = subprocess.Popen(command, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
                                   env={**os.environ, "COLUMNS": "200"})
+    return server, content, output, port, log
+
+
+def test_devserver_survives_a_content_error_and_rebuilds_when_it_is_fixed(tmp_path):
+    server, content, output, port, log = start_devserver(tmp_path)
     try:
         url = f"http://127.0.0.1:{port}/{FIRST_ARTICLE}"
         assert wait_for(lambda: "Serving" in log.read_text()), log.read_text()
@@ -77,13 +83,7 @@ def test_devserver_survives_a_content_error_and_rebuilds_when_it_is_fixed(tmp_pa
 def test_devserver_is_never_silently_stale(tmp_path):
     """It sees a save that keeps a file's size and time, ignores an editor's lock and swap files
     (which no longer stop a build), and builds the site again after `make clean` removed it."""
-    content = shutil.copytree(ROOT / "content", tmp_path / "content")
-    output, port = tmp_path / "output", free_port()
-    log = tmp_path / "devserver.log"
-    with open(log, "w") as log_file:
-        command = [sys.executable, str(ROOT / "scripts" / "devserver.py"), "--watch", output, str(port), content]
-        server = subprocess.Popen(command, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
-                                  env={**os.environ, "COLUMNS": "200"})
+    server, content, output, port, log = start_devserver(tmp_path)
     try:
         url = f"http://127.0.0.1:{port}/{FIRST_ARTICLE}"
         assert wait_for(lambda: "Serving" in log.read_text()), log.read_text()

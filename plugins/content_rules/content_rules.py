@@ -373,16 +373,24 @@ def list_item(block):
     return parent if block.tag == "p" and parent is not None and parent.tag == "li" else None
 
 
+def lead_in_of(item):
+    """The words that introduce a list item's list ("...:"): a paragraph just before it, or the
+    item it is nested in; None."""
+    items = item.getparent()
+    if items is None:
+        return None
+    before, outer = items.getprevious(), items.getparent()
+    if before is not None and introduced_list(before) is items:
+        return before
+    if outer is not None and outer.tag == "li" and own_part(outer)[0].endswith(":"):
+        return outer
+    return None
+
+
 def cited_lead_in(item):
     """Is the item's list introduced ("...:") by words that cite, or by an item whose own lead-in
     does, however deep the lists nest?"""
-    items = item.getparent()
-    before, outer = items.getprevious(), items.getparent()
-    if before is not None and introduced_list(before) is items:
-        lead_in = before
-    elif outer is not None and outer.tag == "li" and own_part(outer)[0].endswith(":"):
-        lead_in = outer
-    else:
+    if (lead_in := lead_in_of(item)) is None:
         return False
     return own_cites(*own_part(lead_in)) or (list_item(lead_in) is not None and cited_lead_in(list_item(lead_in)))
 
@@ -396,15 +404,7 @@ def marks(inline):
 def lead_in_marks(block):
     """The labels cited by the words that introduce a list item's list ("...:"), however deep."""
     item = list_item(block)
-    if item is None or item.getparent() is None:
-        return []
-    items = item.getparent()
-    before, outer = items.getprevious(), items.getparent()
-    if before is not None and introduced_list(before) is items:
-        lead_in = before
-    elif outer is not None and outer.tag == "li" and own_part(outer)[0].endswith(":"):
-        lead_in = outer
-    else:
+    if item is None or (lead_in := lead_in_of(item)) is None:
         return []
     return [*marks(own_part(lead_in)[1]), *lead_in_marks(lead_in)]
 
