@@ -10,6 +10,7 @@ import errno
 import glob
 import logging
 import os
+import re
 import runpy
 import shutil
 import signal
@@ -490,3 +491,36 @@ def test_no_git_on_the_path_is_no_traceback(monkeypatch):
 
     monkeypatch.setattr(offline.subprocess, "run", no_git)
     assert offline.git("rev-parse", "HEAD") == ""
+
+
+TWO_BUILDS = """
+import shutil, sys
+from pathlib import Path
+from pelican import Pelican
+from pelican.settings import read_settings
+content, output = Path(sys.argv[1]), Path(sys.argv[2])
+about = content / "pages" / "about.md"
+good = about.read_text()
+about.write_text(good + "\\nSee [this]({filename}glossary.md#nope).\\n{: .advice }\\n\\n#### Skipped\\n")
+for run in ("first", "fixed"):
+    settings = read_settings("pelicanconf.py", override={"PATH": str(content), "OUTPUT_PATH": str(output)})
+    try:
+        Pelican(settings).run()
+        print(run, "built")
+    except SystemExit as stop:
+        print(run, "stopped:", " | ".join(line for line in str(stop).splitlines() if line.startswith("error:")))
+    about.write_text(good)
+"""
+
+
+def test_two_builds_in_one_process_give_the_verdicts_of_two_processes(tmp_path):
+    """As `pelican --autoreload` runs them: the second build, after the editor fixed the first's
+    errors, builds; it reports nothing the first left behind (issue 31)."""
+    content = shutil.copytree(ROOT / "content", tmp_path / "content")
+    result = subprocess.run([sys.executable, "-c", TWO_BUILDS, str(content), str(tmp_path / "out")], cwd=ROOT,
+                            capture_output=True, text=True)
+    verdicts = [re.sub(r":\d+:", ":N:", line) for line in result.stdout.splitlines()
+                if line.startswith(("first ", "fixed "))]
+    assert verdicts == [
+        "first stopped: error: content/pages/about.md:N: heading 'Skipped' (level 4) skips a level after level 2",
+        "fixed built"], result.stdout + result.stderr

@@ -198,8 +198,12 @@ def template_place(error):
 
 
 def build_started(pelican):
+    """A build starts from nothing: a build that stopped (pelican --autoreload runs the next one in
+    the same process) leaves no problem, link or rendering behind for the next to report."""
     OneLineErrors.building = True
     rendered_references.clear()
+    fragment_links.clear()
+    problems.clear()
 
 
 def build_finished(pelican):
