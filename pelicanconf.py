@@ -42,6 +42,9 @@ CSS_FILE = "site.css"
 # Every page is a flat "slug.html", which GitHub Pages serves and a browser opens from disk.
 ARTICLE_URL = ARTICLE_SAVE_AS = "{slug}.html"
 PAGE_URL = PAGE_SAVE_AS = "{slug}.html"
+# The section of an article that lists the warning signs after a session: the home page's
+# urgent-help note links to it (the id its heading "When to get help after a session" gets).
+WARNING_SIGNS_ID = "when-to-get-help-after-a-session"
 # Each page's statements beside its sources' own words (plugins/evidence_pages).
 EVIDENCE_SAVE_AS = "{slug}-evidence.html"
 INDEX_SAVE_AS = "index.html"

@@ -3,10 +3,14 @@ as strongly as their sources put them, and the mistakes it corrected cannot come
 
 import re
 import unicodedata
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from checks import problems_by_page
 from conftest import in_the_source, parse
+
+from pelicanconf import WARNING_SIGNS_ID
 
 # Phrases the fact-check of 2026-11-27 removed, each with its reason. Matched in the text and
 # link addresses of every page, after folding case, entities, odd spaces and invisible characters.
@@ -424,3 +428,14 @@ def test_a_problem_is_shown_at_its_markdown_file_and_line(tmp_path):
     assert in_the_source(found, tmp_path / "content") == [
         "content/articles/x.md:6: 'rarely enough': no source", "content/articles/x.md: no warning about opioid",
         "index.html: no list"]
+
+
+def test_the_home_page_carries_the_urgent_help_note_and_links_to_the_warning_signs(pages):
+    urgent = pages["index.html"].select_one("main aside.callout-urgent")
+    assert urgent is not None, "the home page has no urgent-help note"
+    text = folded(urgent.get_text(" "))
+    assert "emergency" in text and "988" in text
+    links = [a["href"] for a in urgent.find_all("a", href=True) if a["href"].endswith(f"#{WARNING_SIGNS_ID}")]
+    assert links, "the note does not link to the warning signs after a session"
+    page = Path(urlsplit(links[0]).path).name
+    assert pages[page].find(id=WARNING_SIGNS_ID) is not None
