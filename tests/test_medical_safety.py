@@ -142,12 +142,23 @@ def warning_signs_problems(soup):
     problems += [f"the warning signs do not mention '{sign}'" for sign in SIGNS if sign not in signs_named(signs)]
     if len(signs.select("li")) < 4:
         problems.append("fewer than 4 warning signs")
+    ranks = [urgency(item) for item in signs.select("li")]
+    if ranks != sorted(ranks, reverse=True):
+        problems.append("the warning signs are not most urgent first (the emergency number, then the same day, "
+                        "then the clinic)")
     first_section = soup.select_one(".prose h2")
     pointers = [a.get("href") for element in section(soup, first_section) for a in element.select("a")] \
         if first_section else []
     if heading is None or f"#{heading.get('id')}" not in pointers:
         problems.append("the first section does not point to the warning signs")
     return problems
+
+
+def urgency(item):
+    """How soon a warning sign's own first instruction (its first bold words) says to act: 3 the
+    emergency number, 2 straight away or the same day, 1 the clinic or doctor when you can."""
+    action = folded((item.find(["strong", "b"]) or item).get_text(" "))
+    return 3 if "emergency" in action else 2 if "straight away" in action or "same day" in action else 1
 
 
 def section(soup, heading):
@@ -331,14 +342,14 @@ def test_interaction_check_passes_the_full_warning_and_catches_a_weakened_one_an
 
 
 SIGNS_LIST = """<ul>
-<li>You see or hear things that are not there, and they are severe or frightening: <b>contact the clinic straight
-away</b>. If you cannot reach the clinic, <b>call your local emergency number now</b>.</li>
+<li>Slow or hard breathing, or any other emergency: <b>call your local emergency number now</b>.</li>
 <li>Thoughts of harming yourself: <b>call your local emergency number now</b>. In the US, you can also call or
 text <b>988</b>.</li>
+<li>You see or hear things that are not there, and they are severe or frightening: <b>contact the clinic straight
+away</b>. If you cannot reach the clinic, <b>call your local emergency number now</b>.</li>
+<li>Yellow skin or dark pee: these can be signs of a liver problem. <b>Get medical help the same day</b>.</li>
 <li>Low mood: <b>contact the clinic</b> that treated you, or your doctor.</li>
 <li>Pain or blood when you pee: <b>contact the clinic</b> or your doctor.</li>
-<li>Yellow skin or dark pee: these can be signs of a liver problem. <b>Get medical help the same day</b>.</li>
-<li>Slow or hard breathing, or any other emergency: <b>call your local emergency number now</b>.</li>
 </ul>"""
 
 
@@ -356,8 +367,15 @@ def test_warning_signs_check_passes_a_marked_out_list_and_catches_a_plain_one_an
     ]
 
 
+def test_warning_signs_check_catches_a_list_that_is_not_most_urgent_first():
+    items = SIGNS_LIST.split("\n<li>")
+    low_mood_first = "\n<li>".join([items[0], items[4], *items[1:4], *items[5:]])
+    assert warning_signs_problems(session_page(low_mood_first)) == [
+        "the warning signs are not most urgent first (the emergency number, then the same day, then the clinic)"]
+
+
 def test_warning_signs_check_catches_a_missing_sign_a_short_list_and_no_list():
-    short = "<ul><li>Low mood or yellow skin: get help today.</li><li>Any emergency: call now.</li></ul>"
+    short = "<ul><li>Any emergency: call now.</li><li>Low mood or yellow skin: get help today.</li></ul>"
     assert warning_signs_problems(session_page(short)) == [
         *(f"the warning signs do not mention '{sign}'" for sign in ("see or hear", "pee", "breathing")),
         "fewer than 4 warning signs"]

@@ -7,7 +7,7 @@ from pathlib import Path
 from checks import heading_problems, heading_text, metadata_problems, outline, problems_by_page
 from conftest import content_articles, content_pages, content_sources, menu_links, parse, source_metadata
 
-from pelicanconf import long_date
+from pelicanconf import WARNING_SIGNS_ID, long_date
 
 EXPECTED_OUTLINE = [
     line for line in (Path(__file__).parent / "expected_outline.txt").read_text("utf-8").splitlines()
@@ -47,7 +47,8 @@ def test_every_article_shows_contents_review_dates_and_safety_notes(content, pag
     for source, path in content_articles(content):
         article = pages[path]
         contents = [a["href"] for a in article.select("nav.contents-list a")]
-        assert contents == [f"#{h['id']}" for h in article.select(".prose h2")], path
+        # Every section, and the warning signs after a session where the article has them.
+        assert contents == [f"#{h['id']}" for h in article.select(f".prose h2, .prose h3#{WARNING_SIGNS_ID}")], path
         dates = article.select_one(".review-dates")
         assert "Last reviewed" in dates.get_text() and "Next review due" in dates.get_text(), path
         metadata = source_metadata(content / source)

@@ -1,7 +1,8 @@
-"""Give templates each page's structure: `contents_list`, the (id, text) of its h2 headings, for
-"On this page" (and the editions' contents); `citations`, the (text, url) of each reference it
-cites, for the published site's JSON-LD. Ours because no maintained Pelican plugin exposes
-Markdown's table of contents or footnotes to templates.
+"""Give templates each page's structure: `contents_list`, the (id, text) of its h2 headings and
+of its warning signs after a session (WARNING_SIGNS_ID), for "On this page" (and the editions'
+contents); `citations`, the (text, url) of each reference it cites, for the published site's
+JSON-LD. Ours because no maintained Pelican plugin exposes Markdown's table of contents or
+footnotes to templates.
 """
 
 import lxml.html
@@ -18,7 +19,9 @@ def add_page_structure(content):
     if not isinstance(content, (Article, Page)) or not content._content:
         return
     root = lxml.html.fragment_fromstring(content._content, create_parent="div")
-    content.contents_list = [(h.get("id"), " ".join(h.text_content().split())) for h in root.xpath(".//h2[@id]")]
+    # Its h2 sections, and the warning signs after a session (an h3) where the page has them.
+    sections = root.xpath(f".//h2[@id] | .//h3[@id='{content.settings['WARNING_SIGNS_ID']}']")
+    content.contents_list = [(h.get("id"), " ".join(h.text_content().split())) for h in sections]
     content.citations = []
     for note in root.xpath(f".//div[{has_class('footnote')}]//li[@id]"):
         text = "".join(note.xpath(f".//text()[not(ancestor::*[{has_class('footnote-backref')}])]"))
