@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 sys.path.append(os.path.dirname(os.path.abspath(__file__)))
 from pelicanconf import *  # noqa: E402,F403
-from pelicanconf import DIRECT_TEMPLATES, REPORT_MISTAKE_FORM, REPORT_MISTAKE_URL  # noqa: E402
+from pelicanconf import DIRECT_TEMPLATES, PLUGINS, REPORT_MISTAKE_FORM, REPORT_MISTAKE_URL  # noqa: E402
 
 
 def checked_siteurl(value):
@@ -41,6 +41,8 @@ RELATIVE_URLS = False
 SITE_PUBLISHED = True
 FEED_DOMAIN = SITEURL
 FEED_ALL_ATOM = "feeds/all.atom.xml"
+# Each entry is the article's summary with the site's notice and review dates (plugins/feed_notes).
+PLUGINS = [*PLUGINS, "feed_notes"]
 
 # A sitemap, no Jekyll, and a CNAME for a custom domain (not *.github.io): theme templates.
 DIRECT_TEMPLATES = [*DIRECT_TEMPLATES, "sitemap", "nojekyll"]

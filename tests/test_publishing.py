@@ -169,6 +169,16 @@ def test_atom_feed_lists_every_article_with_absolute_links(content, published_si
     assert sorted(links) == sorted(public_url(path) for _, path in content_articles(content))
 
 
+def test_the_feed_gives_summaries_with_the_notice_and_review_dates_never_the_whole_article(published_site):
+    namespace = {"a": "http://www.w3.org/2005/Atom"}
+    entries = ET.parse(published_site / "feeds" / "all.atom.xml").findall("a:entry", namespace)
+    assert entries
+    for entry in entries:
+        assert entry.find("a:content", namespace) is None, "an entry carries the whole article"
+        summary = entry.findtext("a:summary", "", namespace)
+        assert "not medical advice" in summary and "Last reviewed" in summary and "next review due" in summary
+
+
 def test_site_on_a_custom_domain_gets_cname_and_works_at_the_root(tmp_path):
     site = build_published_site(tmp_path, "https://ketamine.example.org")
     assert (site / "CNAME").read_text().strip() == "ketamine.example.org"

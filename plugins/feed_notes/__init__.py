@@ -1,0 +1,1 @@
+from .feed_notes import register  # noqa: F401
