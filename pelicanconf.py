@@ -74,7 +74,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "plu
 # content folder, pulled into every page by content_rules' shared_references extension.
 REFERENCES_FILE = "references.md"
 ABBREVIATIONS_FILE = "abbreviations.md"
-# Each quoted reference's link and numbers as its quotes were read (content_rules/evidence.py);
+# Each quoted reference's whole citation as its quotes were read (content_rules/evidence.py);
 # each page's evidence records are beside it, name.evidence.toml.
 REFERENCES_READ_FILE = "references-read.toml"
 

@@ -39,6 +39,7 @@ from pelican.contents import Article, Page
 from pelican.readers import MarkdownReader
 
 from . import evidence, shared_references, sources
+from .evidence import ADVICE_CLASS
 from .html_policy import html_problems, parse, parse_with_errors
 from .shared_files import read_shared_files
 from .shared_references import WORD_JOINER
@@ -57,7 +58,6 @@ LINE_PREFIX = re.compile(r"line (\d+): ")  # how sources.py and shared_files.py 
 WORD = re.compile(r"\w+")
 # The blocks of a page's text that state facts, as an editor would call them.
 FACT_BLOCKS = {"p": "paragraph", "li": "list item", "td": "table cell", "dd": "definition"}
-ADVICE_CLASS = "advice"  # `{: .advice }`: advice, or what a page covers; no medical fact
 # {(label, its text in references.md): how its item reads on a page}, rendered once a build.
 rendered_references = {}
 # (linking file, target file, fragment) of each link into another page, checked once all are read.

@@ -6,8 +6,8 @@ reads it with no extra package). Each `[[fact]]` holds the statement as the read
 short verbatim `quote`, where it was read (`read_at`) and when (`checked`); `derivation` says how a
 number in the statement follows from its quotes ("76%" is "about 3 in 4"). A `[[site]]` record
 holds a statement about the site itself (who writes it, how it is checked): no source, no number.
-`content/references-read.toml` holds each quoted reference's link and numbers as its quotes were
-read, so a changed DOI, year or version stops the build until the source is read again.
+`content/references-read.toml` holds each quoted reference's whole citation as its quotes were
+read, so a changed DOI, title, year or version stops the build until the source is read again.
 
 Labels (headings, table headers, definition terms, captions, note titles) and advice
 (`{: .advice }`, on the block or around it) need no record, and may hold no number in any form.
@@ -28,7 +28,7 @@ RECORDS_SUFFIX = ".evidence.toml"
 LABEL_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "th", "dt", "caption", "figcaption"}
 # Blocks whose own words a reader sees: each is a label, advice, or a statement with a record.
 UNIT_TAGS = LABEL_TAGS | {"p", "li", "td", "dd", "pre", "blockquote", "div"}
-ADVICE_CLASS = "advice"
+ADVICE_CLASS = "advice"  # `{: .advice }`: advice, or what a page covers; no medical fact
 CONTAINERS = {"ul", "ol", "dl", "table", "thead", "tbody", "tr"}
 SHOWN_ATTRIBUTES = {"alt", "title", "data-label", "aria-label"}
 NUMBER_WORDS = {
@@ -47,7 +47,7 @@ NUMBER_WORDS = {
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
 NO_ONE = re.compile(r"\bno[ -]one\b", re.I)  # "no one knows": nobody, not a number
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-# What the source watch and a reader compare: a reference's one link, and its numbers.
+# A reference's one link, for its evidence page.
 LINK = re.compile(r"<(https://[^>\s]+)>")
 FACT_KEYS = {"says", "source", "derivation"}
 SOURCE_KEYS = {"cites", "quote", "unread", "read_at", "checked"}
@@ -89,12 +89,6 @@ def shown_number(value):
     return str(value.numerator) if value.denominator == 1 else f"{float(value):g}"
 
 
-def reference_fingerprint(text):
-    """A reference as its quotes were read: its whole citation (title, year, version, link), so no
-    word of what a page shows of its source changes unread."""
-    return plain(text)
-
-
 # Reading the page.
 
 def units(root, own_part, marks, lead_in):
@@ -109,11 +103,11 @@ def units(root, own_part, marks, lead_in):
             if stray := plain(" ".join([block.text or "", *(child.tail or "" for child in block)])):
                 yield Unit("statement", stray, (), (), section, stray)
             continue
-        text, inline = own_part(block)
+        needle, inline = own_part(block)
         # What a reader is also shown or read out: an image's alt text, a title, a cell's phone label.
-        text = plain(" ".join([text, *(f"({value})" for element in inline for node in element.iter()
-                                       for name, value in node.attrib.items()
-                                       if name in SHOWN_ATTRIBUTES and node.tag != "abbr")]))
+        text = plain(" ".join([needle, *(f"({value})" for element in inline for node in element.iter()
+                                         for name, value in node.attrib.items()
+                                         if name in SHOWN_ATTRIBUTES and node.tag != "abbr")]))
         if block.tag in ("h2", "h3"):
             section = text
         if not text:
@@ -125,7 +119,6 @@ def units(root, own_part, marks, lead_in):
             kind = "advice"
         else:
             kind = "statement"
-        needle = own_part(block)[0]
         yield Unit(kind, in_context(block, text), tuple(dict.fromkeys(marks(inline))),
                    tuple(dict.fromkeys(lead_in(block))), section, needle)
 
@@ -319,7 +312,7 @@ def reference_problems(references, read, quoted_labels):
         definition = references.get(label)
         if definition is None:
             continue
-        now = reference_fingerprint(definition.text)
+        now = plain(definition.text)  # the whole citation: no word a page shows of its source changes unread
         if label not in read:
             yield definition.number, (f"[^{label}] is quoted in evidence records but not in references-read.toml: "
                                       "once its quotes are read, copy its citation there")
