@@ -233,3 +233,12 @@ def test_records_with_a_missing_quote_or_an_unknown_key_are_refused(tmp_path):
         "line 9: a [[fact]] record has source_typo: it holds only derivation, says, source",
         "line 9: a [[fact]] has no [[fact.source]]: a fact stands on a source's own words",
     ]
+
+
+def test_a_second_record_of_one_statement_is_refused(tmp_path):
+    record = "[[fact]]\nsays = 'A fact.'\n[[fact.source]]\ncites = 'label'\nquote = 'the words'\nread_at = " \
+             "'https://x.org'\nchecked = 2026-12-01\n\n"
+    path = tmp_path / "page.evidence.toml"
+    path.write_text(record + record.replace("the words", "other words"), "utf-8")
+    records, problems = evidence.read_records(path)
+    assert (len(records), problems) == (1, ["line 10: a second record of 'A fact.' (the first is on line 2): keep one"])

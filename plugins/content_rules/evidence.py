@@ -161,18 +161,20 @@ def read_records(path):
         return [], [f"{f'line {found[1]}: ' if found else ''}is not valid TOML: {str(error).split(' (at')[0]}"]
     lines = text.split("\n")
 
-    def line_of(says):
-        first = plain(says)[:40]
-        return next((n for n, line in enumerate(lines, 1) if first and first[:25] in plain(line)), 0)
+    def line_of(says, after=0):
+        """The line where `says` begins, after line `after` (records come in file order)."""
+        first = plain(says)[:25]
+        return next((n for n, line in enumerate(lines, 1) if n > after and first and first in plain(line)), 0)
 
-    records, problems = [], []
+    records, problems, last_line = [], [], 0
     for key in data.keys() - {"fact", "site"}:
         problems.append(f"'{key}' is not a kind of record: write [[fact]] or [[site]]")
     for kind in ("fact", "site"):
         entries = data.get(kind, [])
         for entry in entries if isinstance(entries, list) else [entries]:
             says = entry.get("says")
-            line = line_of(says) if isinstance(says, str) else 0
+            line = (line_of(says, last_line) or line_of(says)) if isinstance(says, str) else 0
+            last_line = max(last_line, line)
             where = f"line {line}: " if line else ""
             allowed = FACT_KEYS if kind == "fact" else {"says"}
             if not isinstance(says, str) or not says.strip():
@@ -191,6 +193,11 @@ def read_records(path):
                                         source["read_at"], source["checked"]))
             if kind == "fact" and not entry.get("source"):
                 problems.append(f"{where}a [[fact]] has no [[fact.source]]: a fact stands on a source's own words")
+            if same := next((r for r in records if r.says == plain(says) and r.kind == kind
+                             and {q.cites for q in r.sources} == {q.cites for q in quotes}), None):
+                problems.append(f"{where}a second record of '{plain(says)[:50]}' (the first is on line "
+                                f"{same.line}): keep one")
+                continue
             records.append(Record(kind, plain(says), quotes, plain(entry.get("derivation", "")), line))
     return records, problems
 
