@@ -26,6 +26,7 @@ import os
 import re
 import sys
 import time
+import tomllib
 from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import quote, urlencode, urljoin, urlsplit
@@ -67,6 +68,8 @@ WHAT_TO_DO = {
     "dead": "find the source again (a new address, or the same work elsewhere on an allowed site) or replace the "
             "reference; re-check what the pages say with it",
     "moved": "check the new address shows the same source, then put it in content/references.md",
+    "new host": "open the DOI: if it leads to the same work, record its host under [doi_hosts] in "
+                "content/references-read.toml; if not, find the source again",
     "retracted": "stop relying on the work: remove or replace the statements that cite it, then update each "
                  "page's Reviewed date",
     "concern": "read the expression of concern; do not let a statement rest on this work alone (add or prefer "
@@ -93,6 +96,7 @@ class Source:
     line: str
     link: str | None
     reviewed: dict  # {citing file: its Reviewed date, or None}
+    doi_host: str | None = None  # where its DOI led when it was read (references-read.toml)
 
 
 @dataclasses.dataclass
@@ -126,10 +130,16 @@ def read_sources(content):
         reviewed = dict(metadata).get("reviewed")
         for label in set(REFERENCE.findall("\n".join(body))):
             cited_by.setdefault(label, {})[page.relative_to(content).as_posix()] = parse_date(reviewed)
+    read = content / "references-read.toml"
+    try:
+        doi_hosts = tomllib.loads(read.read_text("utf-8")).get("doi_hosts", {}) if read.exists() else {}
+    except (UnicodeError, tomllib.TOMLDecodeError) as error:
+        raise ValueError(f"{read}: cannot be read as TOML: {' '.join(str(error).split())}") from None
     sources = []
     for label, definition in references.items():
         link = LINK_IN_DEFINITION.search(definition.text)
-        sources.append(Source(label, definition.line, link and (link[1] or link[2]), cited_by.get(label, {})))
+        sources.append(Source(label, definition.line, link and (link[1] or link[2]), cited_by.get(label, {}),
+                              doi_hosts.get(label)))
     return sources
 
 
@@ -320,6 +330,13 @@ def check_doi(http, source, doi, mailto):
         return [Finding(source.label, "dead", f"DOI {doi} is registered but has no address (doi.org: no URL)")]
     if code != 1:
         raise refusal(response, "doi.org") if code is None else Unchecked(f"doi.org answered responseCode {code}")
+    # A DOI that now leads to another host (a clinic's page, a new publisher) is for an editor, never fine.
+    target = next(value["data"]["value"] for value in answer["values"] if value["type"] == "URL")
+    host = urlsplit(target).hostname
+    if host != source.doi_host:
+        was = f", not {source.doi_host} as when it was read" if source.doi_host else "; no host is on record"
+        return [Finding(source.label, "new host", f"DOI {doi} now leads to {target}{was}"),
+                *notices(http, source, doi, mailto)]
     return notices(http, source, doi, mailto)
 
 

@@ -51,12 +51,15 @@ def services(server, monkeypatch):
     server.check_handler_errors()
 
 
-def site(tmp_path, references, reviewed=REVIEWED):
-    """A content folder: references.md with `references` ({label: citation}), one article citing them all."""
+def site(tmp_path, references, reviewed=REVIEWED, doi_host="publisher.example"):
+    """A content folder: references.md with `references` ({label: citation}), one article citing them all,
+    and each DOI's host as it was read (`doi_host`, or none on record)."""
     content = tmp_path / "content"
     (content / "articles").mkdir(parents=True)
     (content / "pages").mkdir()
     (content / "references.md").write_text("".join(f"[^{label}]: {text}\n" for label, text in references.items()))
+    hosts = "".join(f'{label} = "{doi_host}"\n' for label in references) if doi_host else ""
+    (content / "references-read.toml").write_text(f"[doi_hosts]\n{hosts}")
     cites = " ".join(f"A fact.[^{label}]" for label in references)
     (content / "articles" / "guide.md").write_text(f"Title: Guide\nReviewed: {reviewed}\n\n{cites}\n")
     return content
@@ -126,6 +129,20 @@ def test_a_doi_that_resolves_with_no_notice_needs_nothing(services, tmp_path, ca
     for request, _ in services.log:
         assert request.headers["User-Agent"].startswith("ketamine-pain-guide-source-watch/")
         assert f"mailto:{MAILTO}" in request.headers["User-Agent"]
+
+
+@pytest.mark.parametrize("on_record, said", [
+    ("publisher.example", "now leads to https://clinic.example/ketamine, not publisher.example as when it was read"),
+    (None, "now leads to https://clinic.example/ketamine; no host is on record")])
+def test_a_doi_that_leads_to_another_host_than_when_it_was_read_is_for_an_editor(services, tmp_path, capsys,
+                                                                                  on_record, said):
+    services.expect_request(HANDLES + FOUND, query_string="type=URL").respond_with_json(
+        handle_found(FOUND, "https://clinic.example/ketamine"))
+    services.expect_request(WORKS).respond_with_json(work_list())
+    status, lines, report = watch(site(tmp_path, {"trial": paper()}, doi_host=on_record), capsys)
+    assert status == 1
+    assert lines[0] == f"[^trial] new host: DOI {FOUND} {said}"
+    assert "record its host under [doi_hosts]" in report
 
 
 def test_a_doi_that_does_not_resolve_is_dead(services, tmp_path, capsys):
