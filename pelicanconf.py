@@ -27,9 +27,13 @@ PRINT_EDITION_SAVE_AS = None  # offline builds only, whose footer links to it
 PATH = "content"
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
-# Content is only Markdown: nothing under content/ is copied or run as a template. The site's
-# root files (robots.txt; for Pages sitemap.xml, .nojekyll, CNAME) are theme DIRECT_TEMPLATES.
-STATIC_PATHS = []
+# Content is Markdown, plus pictures in content/images/, copied as they are: PNG or JPEG, which
+# every browser and reading system shows, each checked to be what its name says (its first bytes).
+# Nothing else is copied or run as a template. The site's root files (robots.txt; for Pages
+# sitemap.xml, .nojekyll, CNAME) are theme DIRECT_TEMPLATES.
+IMAGES_PATH = "images"
+IMAGE_SIGNATURES = {".png": b"\x89PNG\r\n\x1a\n", ".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff"}
+STATIC_PATHS = [IMAGES_PATH]
 TEMPLATE_PAGES = {}
 # What editors leave beside a file they have open (Emacs' lock and autosave, Vim's swap and its
 # write test, backups): never content, so never read, refused or watched (scripts/devserver.py).

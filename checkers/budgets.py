@@ -9,5 +9,8 @@ PAGE_GZIP_BYTES = 14 * 1024  # a page plus everything it loads, gzip-compressed
 # purpose, from a page's References: a few round trips, no more than a small image.
 EVIDENCE_PAGE_GZIP_BYTES = 48 * 1024
 REQUESTS_PER_PAGE = 2  # the HTML and one stylesheet (the icon is a data: URL, never fetched)
+# A picture from content/images/ comes after the text it illustrates, one request each: at most
+# this many bytes (PNG and JPEG are already compressed), about a second on a slow 3G connection.
+PICTURE_BYTES = 40 * 1024
 JAVASCRIPT_BYTES = 0
 WEB_FONT_FILES = 0

@@ -33,12 +33,19 @@ def local_file(site, page_path, url, site_url=""):
 
 
 def page_weight(site, page_path, soup, site_url=""):
-    """{"files": [URLs loaded, the page first], "gzip_bytes": total, "javascript_bytes": n, "fonts": [...]}.
-    A URL outside the site counts as a request, with unknown (so infinite) weight."""
+    """{"files": [URLs loaded, the page first], "gzip_bytes": total, "javascript_bytes": n, "fonts": [...],
+    "pictures": {URL: bytes}}. A URL outside the site counts as a request, with unknown (so infinite)
+    weight. The page's own pictures (<img>, from the site) come after its text, so they have a budget
+    of their own, each, rather than a share of the text's round trip."""
     files, total, javascript, fonts = [page_path], gzip_size((site / page_path).read_bytes()), 0, []
     javascript += sum(len((s.string or "").encode()) for s in soup.find_all("script", src=False)
                       if s.get("type") != "application/ld+json")
-    queue = [(page_path, url) for url in loaded_urls(soup)]
+    pictures = {}
+    for image in soup.find_all("img", src=True):
+        target = local_file(site, page_path, image["src"], site_url)
+        if target is not None and target.is_file():
+            pictures[image["src"]] = target.stat().st_size
+    queue = [(page_path, url) for url in loaded_urls(soup) if url not in pictures]
     while queue:
         referrer, url = queue.pop(0)
         files.append(url)
@@ -58,4 +65,4 @@ def page_weight(site, page_path, soup, site_url=""):
                 fonts.append(f"@font-face in {url}")
             css_path = target.relative_to(site).as_posix()
             queue += [(css_path, u) for u in CSS_URL.findall(css) if not u.startswith("data:")]
-    return {"files": files, "gzip_bytes": total, "javascript_bytes": javascript, "fonts": fonts}
+    return {"files": files, "gzip_bytes": total, "javascript_bytes": javascript, "fonts": fonts, "pictures": pictures}

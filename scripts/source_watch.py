@@ -68,8 +68,8 @@ WHAT_TO_DO = {
     "dead": "find the source again (a new address, or the same work elsewhere on an allowed site) or replace the "
             "reference; re-check what the pages say with it",
     "moved": "check the new address shows the same source, then put it in content/references.md",
-    "new host": "open the DOI: if it leads to the same work, record its host under [doi_hosts] in "
-                "content/references-read.toml; if not, find the source again",
+    "new host": "open the DOI: if it leads to the same work, record its host in "
+                "content/references-read.toml as doi_hosts.label = \"host\"; if not, find the source again",
     "retracted": "stop relying on the work: remove or replace the statements that cite it, then update each "
                  "page's Reviewed date",
     "concern": "read the expression of concern; do not let a statement rest on this work alone (add or prefer "

@@ -1,13 +1,21 @@
 """Promise: every page arrives in one round trip: with everything it loads it is at most
 PAGE_GZIP_BYTES gzip-compressed, in at most REQUESTS_PER_PAGE requests, with no JavaScript
-and no web fonts (budgets.py). Checked on the local and the published build."""
+and no web fonts (budgets.py); each picture it shows after that is at most PICTURE_BYTES.
+Checked on the local and the published build."""
 
 import random
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
-from budgets import EVIDENCE_PAGE_GZIP_BYTES, JAVASCRIPT_BYTES, PAGE_GZIP_BYTES, REQUESTS_PER_PAGE, WEB_FONT_FILES
+from budgets import (
+    EVIDENCE_PAGE_GZIP_BYTES,
+    JAVASCRIPT_BYTES,
+    PAGE_GZIP_BYTES,
+    PICTURE_BYTES,
+    REQUESTS_PER_PAGE,
+    WEB_FONT_FILES,
+)
 from conftest import PUBLISHED_SITEURL, ROOT, SITE_PAGES, evidence_pages, parse
 from weight import page_weight
 
@@ -49,6 +57,8 @@ def budget_problems(weight, gzip_budget=PAGE_GZIP_BYTES):
         problems.append(f"{weight['javascript_bytes']} bytes of JavaScript")
     if len(weight["fonts"]) > WEB_FONT_FILES:
         problems.append(f"web fonts: {weight['fonts']}")
+    problems += [f"picture {url} is {size} bytes, over the budget of {PICTURE_BYTES}: make it smaller"
+                 for url, size in weight["pictures"].items() if size > PICTURE_BYTES]
     return problems
 
 
@@ -78,7 +88,8 @@ def test_no_javascript_or_font_files_are_shipped(built):
 @pytest.mark.parametrize("path", SITE_PAGES)
 def test_browser_makes_no_more_requests_than_budgeted(recorded_page, site_url, path):
     recorded_page.goto(f"{site_url}/{path}")
-    assert len(recorded_page.requests) <= REQUESTS_PER_PAGE, recorded_page.requests
+    pictures = len(recorded_page.query_selector_all("img"))
+    assert len(recorded_page.requests) <= REQUESTS_PER_PAGE + pictures, recorded_page.requests
 
 
 # The budget check fails when a budget is exceeded, on a one-page site written here.
@@ -108,3 +119,11 @@ def test_budget_check_catches_a_script_a_font_and_an_extra_request(tmp_path):
     (site / "x.woff2").write_bytes(b"\0" * 100)
     found = " ".join(budget_problems(weigh(site, "page.html")))
     assert "requests, over the budget" in found and "bytes of JavaScript" in found and "web fonts" in found
+
+
+def test_budget_check_lets_a_small_picture_follow_the_text_but_not_a_large_one(tmp_path):
+    site = small_site(tmp_path, '<p>Text.</p><img alt="A chart" src="small.png"><img alt="A photo" src="large.jpg">')
+    (site / "small.png").write_bytes(b"\0" * PICTURE_BYTES)
+    (site / "large.jpg").write_bytes(b"\0" * (PICTURE_BYTES + 1))
+    assert budget_problems(weigh(site, "page.html")) == [
+        f"picture large.jpg is {PICTURE_BYTES + 1} bytes, over the budget of {PICTURE_BYTES}: make it smaller"]

@@ -1,7 +1,8 @@
 """Promise: routine editing keeps `make test` green. One edited copy of the content, holding
 the edits an editor makes every month (new review dates, a second article, an 11th question,
 a new row in the article's evidence table, a new glossary term, a new reference the article
-cites, a new page tenth in the menu with a table of its own), builds locally and for publishing, and passes the suite's
+cites, a new page tenth in the menu with a table and a picture of its own), builds locally, for
+publishing and offline, and passes the suite's
 own content checks: every test of the content-facing modules that reads only the build runs
 again on the edited build.
 A test there that pins today's content fails here."""
@@ -10,7 +11,10 @@ import datetime
 import inspect
 import re
 import shutil
+import struct
 import tomllib
+import zipfile
+import zlib
 
 import pytest
 import test_citations
@@ -20,6 +24,7 @@ import test_privacy
 import test_publishing
 import test_reading_level
 import test_structure
+from bs4 import BeautifulSoup
 from conftest import (
     PUBLISHED_SITEURL,
     ROOT,
@@ -28,6 +33,7 @@ from conftest import (
     home_page_articles,
     menu_links,
     parse,
+    run_make,
     source_metadata,
 )
 from test_budgets import budget_problems, gzip_budget
@@ -61,6 +67,9 @@ Open the page you want, then choose Print in your browser. The menu is left out 
 and each web link shows its address, so you can still find it later.
 {{: .advice }}
 
+![A print window, with Fit to page chosen]({{static}}/images/print-window.png)
+{{: .advice }}
+
 <div class="advice" markdown="1">
 
 Table: What to choose in the print window
@@ -72,6 +81,19 @@ Table: What to choose in the print window
 
 </div>
 """)
+PICTURE = "images/print-window.png"
+
+
+def png(width, height):
+    """A plain PNG picture, as an editor's screenshot tool saves one."""
+    rows = b"".join(b"\0" + b"\x20\x40\x60" * width for _ in range(height))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
 NEW_TERM = ("Benzodiazepine", "A medicine for anxiety or sleep. Taken with ketamine, it can cause very deep sleep "
             "and slow breathing.[^ketalar]")
 
@@ -169,6 +191,9 @@ class EditedBuild:
         self.pages = self.read(self.site)
         self.published_pages = self.read(self.published_site)
         self.articles = {path: self.pages[path] for path in home_page_articles(self.pages["index.html"])}
+        self.dist = folder / "dist"
+        result = run_make("offline", DIST=self.dist, CONTENT=self.content, BUILD_DATE=EDIT_DAY.isoformat())
+        assert result.returncode == 0, f"the edited content gave no editions:\n{result.stdout}\n{result.stderr}"
 
     def edit(self):
         for source in self.content.glob("*/*.md"):
@@ -194,6 +219,8 @@ class EditedBuild:
              lambda records: add_record(records, f"{NEW_TERM[0]}: {without_marks(NEW_TERM[1])}", "ketalar"))
         name, text = NEW_PAGE
         (self.content / "pages" / name).write_text(text.format(day=EDIT_DAY), "utf-8")
+        (self.content / "images").mkdir()
+        (self.content / PICTURE).write_bytes(png(40, 30))
 
     def build(self, output, settings="pelicanconf.py", **env):
         """Build as `make html` (or, with publishconf.py, `make publish`) would on EDIT_DAY."""
@@ -269,6 +296,25 @@ def test_the_edits_are_in_the_build(edited):
     assert questions[-1] == NEW_QUESTION
     assert NEW_TERM[0] in [dt.get_text(strip=True) for dt in pages["glossary.html"].select("dt")]
     assert menu_links(pages["index.html"])[-1] == "printing.html", "the new page comes last in the menu"
+    assert [img["src"] for img in pages["printing.html"].select("img")] == [f"./{PICTURE}"]
+
+
+def test_a_picture_reaches_every_edition(edited):
+    """The print edition is one file, so its picture is inline; the EPUB packages it, declared with
+    its type, and says it has pictures with text descriptions; the zip holds it beside its page."""
+    print_edition = parse(next(edited.dist.glob("*-print.html")).read_text("utf-8"))
+    [image] = print_edition.select("img")
+    assert image["alt"] == "A print window, with Fit to page chosen"
+    assert image["src"].startswith("data:image/png;base64,")
+    with zipfile.ZipFile(next(edited.dist.glob("*.epub"))) as book:
+        assert book.read(f"EPUB/{PICTURE}") == (edited.content / PICTURE).read_bytes()
+        package = BeautifulSoup(book.read("EPUB/package.opf"), "xml")
+        assert package.find("item", href=PICTURE)["media-type"] == "image/png"
+        assert package.find("meta", property="schema:accessMode", string="visual")
+        chapter = book.read("EPUB/page-printing.xhtml").decode()
+        assert f'src="{PICTURE}"' in chapter
+    with zipfile.ZipFile(next(edited.dist.glob("*-offline.zip"))) as bundle:
+        assert any(name.endswith(f"/{PICTURE}") for name in bundle.namelist())
 
 
 def test_every_shown_review_date_is_its_pages_metadata(edited):

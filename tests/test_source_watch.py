@@ -58,8 +58,8 @@ def site(tmp_path, references, reviewed=REVIEWED, doi_host="publisher.example"):
     (content / "articles").mkdir(parents=True)
     (content / "pages").mkdir()
     (content / "references.md").write_text("".join(f"[^{label}]: {text}\n" for label, text in references.items()))
-    hosts = "".join(f'{label} = "{doi_host}"\n' for label in references) if doi_host else ""
-    (content / "references-read.toml").write_text(f"[doi_hosts]\n{hosts}")
+    hosts = "".join(f'doi_hosts.{label} = "{doi_host}"\n' for label in references) if doi_host else ""
+    (content / "references-read.toml").write_text(hosts)
     cites = " ".join(f"A fact.[^{label}]" for label in references)
     (content / "articles" / "guide.md").write_text(f"Title: Guide\nReviewed: {reviewed}\n\n{cites}\n")
     return content
@@ -142,7 +142,7 @@ def test_a_doi_that_leads_to_another_host_than_when_it_was_read_is_for_an_editor
     status, lines, report = watch(site(tmp_path, {"trial": paper()}, doi_host=on_record), capsys)
     assert status == 1
     assert lines[0] == f"[^trial] new host: DOI {FOUND} {said}"
-    assert "record its host under [doi_hosts]" in report
+    assert "record its host in content/references-read.toml as doi_hosts.label" in report
 
 
 def test_a_doi_that_does_not_resolve_is_dead(services, tmp_path, capsys):

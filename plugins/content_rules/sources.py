@@ -216,6 +216,19 @@ def source_problems(path, kind, settings, today):
         yield f"image '{image}' has no alt text: describe it, e.g. ![Bar chart of ...]({image})"
 
 
+def image_problem(path, signatures):
+    """Why a file in content/images/ cannot be published as a picture, or None."""
+    signature = signatures.get(path.suffix)
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", path.stem):  # its address: one an editor can type
+        return "has a name other than lower-case letters, digits and hyphens: rename it, like 'pain-scale.png'"
+    if signature is None:
+        return f"is not a picture the site publishes (a {', '.join(signatures)} file): convert it, or move it out"
+    with open(path, "rb") as file:
+        if not file.read(len(signature)) == signature:
+            return f"is not the {path.suffix.lstrip('.').upper()} picture its name says: save it again as one"
+    return None
+
+
 def editor_file(name, settings):
     """An editor's lock, swap or backup file (IGNORE_FILES): Pelican skips it, and so do the rules."""
     return any(fnmatch.fnmatch(name, pattern) for pattern in settings["IGNORE_FILES"])
@@ -228,6 +241,7 @@ def tree_problems(settings):
     folders = f"{', '.join(str(f.relative_to(root)) for f in content_folders)}/"
     shared_files = {Path(root, settings[key]).resolve()
                     for key in ("REFERENCES_FILE", "ABBREVIATIONS_FILE", "REFERENCES_READ_FILE")}
+    images = root / settings["IMAGES_PATH"]
     problems = []
     for folder, subfolders, files in os.walk(root, onerror=lambda e: problems.append((e.filename, "cannot be read"))):
         for name in sorted(subfolders + [f for f in files if not editor_file(f, settings)]):
@@ -239,6 +253,9 @@ def tree_problems(settings):
                 problems.append((path, "is a symbolic link: put the file itself in content/"))
             elif not os.access(path, os.R_OK | (os.X_OK if stat.S_ISDIR(mode) else 0)):
                 problems.append((path, "cannot be read: check its permissions"))
+            elif stat.S_ISREG(mode) and images in path.parents:
+                if (problem := image_problem(path, settings["IMAGE_SIGNATURES"])) is not None:
+                    problems.append((path, problem))
             elif stat.S_ISREG(mode) and path.resolve() not in shared_files:
                 in_content = any(folder_path in path.parents for folder_path in content_folders)
                 records_of = name.removesuffix(RECORDS_SUFFIX) + ".md"
@@ -248,11 +265,13 @@ def tree_problems(settings):
                                                "rename or delete it"))
                 elif in_content and path.suffix != ".md":
                     problems.append((path, f"is not a Markdown (.md) file: only .md files, and their evidence records "
-                                           f"(name{RECORDS_SUFFIX}), belong in {folders}"))
+                                           f"(name{RECORDS_SUFFIX}), belong in {folders}; pictures in "
+                                           f"{settings['IMAGES_PATH']}/"))
                 elif not in_content and path.suffix == ".md":
                     problems.append((path, "is not in articles/ or pages/, so it would not be published"))
                 elif not in_content:
                     problems.append((path, f"is not used by the build: content/ holds pages (.md) in {folders}, "
+                                           f"pictures in {settings['IMAGES_PATH']}/, "
                                            "and the shared references and abbreviations"))
                 elif not FILE_NAME.fullmatch(name):
                     problems.append((path, "has a file name other than lower-case letters, digits and hyphens, "

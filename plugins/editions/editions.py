@@ -16,7 +16,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from .epub import chapter_href, write_epub
-from .single_file import edition_pages, edition_parts
+from .single_file import edition_pages, edition_parts, pictures
 
 # A mark's brackets are its text here (single_file.py): the site's stylesheet must not add more.
 PRINT_EDITION_CSS = ".footnote-ref::before,.footnote-ref::after{content:none}"
@@ -43,13 +43,16 @@ class EditionsGenerator(Generator):
         self.write_print_edition(writer, edition_date)
         book = Path(self.output_path, self.settings["EPUB_SAVE_AS"])
         parts = edition_parts(self.context, self.settings, chapter_href, "nav.xhtml#toc")
-        write_epub(book, self.env, self.context, parts, edition_date)
+        write_epub(book, self.env, self.context, parts, edition_date, pictures(parts, self.settings))
         writer.write_file(self.settings["OFFLINE_README_SAVE_AS"], self.env.get_template("offline-readme.txt"),
                           self.context, parts=parts, edition_date=edition_date)
 
     def write_print_edition(self, writer, edition_date):
         parts = edition_parts(self.context, self.settings, lambda part, anchor: f"#{anchor or part}",
                               "#print-contents-title")
+        for name, (media_type, data) in pictures(parts, self.settings).items():  # one file: each inline
+            for image in (image for part in parts for image in part.root.xpath(f".//img[@src='{name}']")):
+                image.set("src", f"data:{media_type};base64,{base64.b64encode(data).decode()}")
         css_file = Path(self.settings["THEME"], "static", "css", self.settings["CSS_FILE"])
         css = rcssmin.cssmin(css_file.read_text("utf-8")) + PRINT_EDITION_CSS  # as minify_css serves the site's
         writer.write_file(

@@ -38,7 +38,8 @@ def chapter_href(part, anchor=None):
     return f"{part}.xhtml" + (f"#{anchor}" if anchor else "")
 
 
-def write_epub(path, env, context, parts, edition_date):
+def write_epub(path, env, context, parts, edition_date, pictures):
+    """pictures: {"images/name.png": (media type, bytes)}, packaged beside the chapters."""
     def render(template, **values):
         return env.get_template(f"epub/{template}").render(**context, parts=parts, **values).encode("utf-8")
 
@@ -47,10 +48,13 @@ def write_epub(path, env, context, parts, edition_date):
         files[chapter_href(part.id)] = render("chapter.xhtml", part=part, text=chapter_xhtml(part))
     files["book.css"] = env.loader.get_source(env, "epub/book.css")[0].encode("utf-8")  # a file, not a template
     manifest = [(name.rsplit(".", 1)[0], name, MEDIA_TYPES[name.rsplit(".", 1)[1]]) for name in sorted(files)]
+    manifest += [(f"picture-{name.replace('/', '-').replace('.', '-')}", name, media_type)
+                 for name, (media_type, _) in sorted(pictures.items())]
+    files.update({name: data for name, (_, data) in pictures.items()})
     spine = [NOTES_FILE, "nav.xhtml", *(chapter_href(part.id) for part in parts)]  # contents after the notes
     package = render("package.opf", manifest=manifest, spine=[name.rsplit(".", 1)[0] for name in spine],
                      identifier=uuid.uuid5(uuid.NAMESPACE_URL, f"{context['SITE_SLUG']}.epub"),
-                     edition_date=edition_date)
+                     edition_date=edition_date, pictured=bool(pictures))
     entries = {"META-INF/container.xml": render("container.xml"), "EPUB/package.opf": package,
                **{f"EPUB/{name}": data for name, data in files.items()}}
     stamp = datetime.datetime.combine(edition_date, datetime.time()).timetuple()[:6]

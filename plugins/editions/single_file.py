@@ -83,6 +83,22 @@ def link_parts(parts, link_to, contents_href, index_file):
                     link.drop_tag()  # a page this edition leaves out: its words stay, as text
 
 
+MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+
+
+def pictures(parts, settings):
+    """{"images/name.png": (media type, bytes)} of every picture the parts show, each <img> pointed
+    at that name: the pictures are content/images/' own files (STATIC_PATHS), copied as they are."""
+    found = {}
+    for part in parts:
+        for image in part.root.xpath(".//img[@src]"):
+            name = image.get("src").removeprefix("./")
+            image.set("src", name)
+            path = Path(settings["PATH"], name)
+            found[name] = (MEDIA_TYPES[path.suffix], path.read_bytes())
+    return found
+
+
 def edition_parts(context, settings, link_to, contents_href):
     """The parts of a single-file edition of the site, numbered and linked."""
     parts = [Part(page) for page in edition_pages(context)]
