@@ -27,7 +27,7 @@ EDITS = [
      "you can drive yourself home, but do not use machines", CHANGED),
     ("the FDA has approved it for pain", ARTICLE, "the FDA has not approved ketamine for this use",
      "the FDA has approved ketamine for this use", CHANGED),
-    ("7.6% for 76%", ARTICLE, "(76%)", "(7.6%)", CHANGED),
+    ("7.6 for 76", ARTICLE, "76 in 100 people", "7.6 in 100 people", CHANGED),
     ("2 hours for 24", ARTICLE, "For at least 24 hours", "For at least 2 hours", CHANGED),
     ("strong evidence for cancer pain", ARTICLE, "| Cancer pain | Weak or none", "| Cancer pain | Strong", CHANGED),
     ("a contraindication deleted", ARTICLE, "- an allergy to ketamine[^ketalar]\n", "",
@@ -66,7 +66,7 @@ EDITS = [
      "every medicine you take.[^ketalar]\n{: .advice }", "this advice cites a source"),
     ("two glossary terms swapped", "content/pages/glossary.md", "\nFibromyalgia\n:   ", "\nNeuropathic pain\n:   ",
      CHANGED),
-    ("a digit written as a superscript", ARTICLE, "(76%)", "(7\u2076%)", CHANGED),
+    ("a digit written as a superscript", ARTICLE, "76 in 100 people", "7\u2076 in 100 people", CHANGED),
     ("a reference's title reworded", "content/references.md", "Ketamine produces effective and long-term pain relief",
      "Ketamine cures", "[^sigtermans2009] changed since its quotes were read"),
     ("an abbreviation's meaning changed", "content/abbreviations.md", "*[CRPS]: complex regional pain syndrome",
@@ -135,7 +135,8 @@ def test_a_changed_fact_builds_again_once_its_record_says_it_with_a_quote_that_g
     """The way out of a 'changed' line: the new words beside the quote, in the records file."""
     records = f"{ARTICLE.removesuffix('.md')}.evidence.toml"
     content = shutil.copytree(ROOT / "content", tmp_path / "content")
-    for path, before, after in ((ARTICLE, "(76%)", "(about 76%)"), (records, "(76%)", "(about 76%)")):
+    for path, before, after in ((ARTICLE, "76 in 100 people", "about 76 in 100 people"),
+                                (records, "76 in 100 people", "about 76 in 100 people")):
         target = tmp_path / path
         target.write_text(target.read_text("utf-8").replace(before, after, 1), "utf-8")
     status, log = builder.build(tmp_path / "out", content, tmp_path / "build.log")
@@ -147,7 +148,7 @@ def test_a_number_changed_in_the_page_and_its_record_is_still_caught_by_its_quot
     content = shutil.copytree(ROOT / "content", tmp_path / "content")
     for path in (ARTICLE, records):
         target = tmp_path / path
-        target.write_text(target.read_text("utf-8").replace("(76%)", "(7.6%)", 1), "utf-8")
+        target.write_text(target.read_text("utf-8").replace("76 in 100 people", "7.6 in 100 people", 1), "utf-8")
     status, log = builder.build(tmp_path / "out", content, tmp_path / "build.log")
     errors = [line for line in log.splitlines() if line.startswith("error:")]
     assert status != 0 and len(errors) == 1 and "the number '7.6' is in none of its quotes" in errors[0], errors

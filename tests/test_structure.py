@@ -43,6 +43,31 @@ def test_the_briefs_article_follows_the_briefs_outline(articles):
     assert brief_outline_problems(articles) == []
 
 
+def main_message_problems(soup):
+    """A health page opens with its main message: the first thing under the h1, before its notes
+    and its contents list (CDC Clear Communication Index, items 1 and 2), with no citation mark
+    missing its note (the message keeps its place in the page's numbering)."""
+    h1 = soup.find("h1")
+    following = h1.find_next_sibling() if h1 else None
+    if following is None or "main-message" not in following.get("class", []):
+        return ["the first thing under the title is not the main message"]
+    notes = {li.get("id") for li in soup.select(".footnote li[id]")}
+    return [f"the main message cites {a['href']}, which is not in the page's notes"
+            for a in following.select("a.footnote-ref") if a["href"].lstrip("#") not in notes]
+
+
+def test_every_article_opens_with_its_main_message(articles):
+    assert {path: found for path, soup in articles.items() if (found := main_message_problems(soup))} == {}
+
+
+def test_main_message_check_catches_contents_first_and_no_message():
+    assert main_message_problems(parse('<h1>T</h1><div class="main-message"><p>Say it.</p></div><nav></nav>')) == []
+    assert main_message_problems(parse('<h1>T</h1><nav></nav><div class="main-message"><p>Late.</p></div>'))
+    assert main_message_problems(parse('<h1>T</h1><p>No message.</p>'))
+    assert main_message_problems(parse('<h1>T</h1><div class="main-message"><p>X.<a class="footnote-ref" '
+                                       'href="#fn-a">1</a></p></div>'))
+
+
 def test_every_article_shows_contents_review_dates_and_safety_notes(content, pages):
     for source, path in content_articles(content):
         article = pages[path]

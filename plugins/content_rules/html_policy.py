@@ -31,7 +31,7 @@ MAX_DEPTH = 40
 BACKLINK_LABEL = re.compile(r"Back to where reference \d+ is cited")
 # Classes content may carry: what Markdown and our plugins write, and the site's marks for
 # content. Another, such as the theme's off-screen class, could hide a warning from readers.
-CONTENT_CLASSES = {"advice", "notes-space", "checklist", "callout", "callout-warning", "callout-info",
+CONTENT_CLASSES = {"advice", "main-message", "notes-space", "checklist", "callout", "callout-warning", "callout-info",
                    "footnote", "footnote-ref", "footnote-backref", "admonition", "admonition-title",
                    "note", "tip", "warning", "important"}
 # Pelican's own link forms: a wrong target stops the build (checked in content_rules).
@@ -142,6 +142,10 @@ def html_problems(html, domains, parsed=None):
                 element.get("class") == "footnote-backref" and BACKLINK_LABEL.fullmatch(element.get("aria-label"))):
             problems.append(f"<{element.tag} aria-label=\"{element.get('aria-label')[:40]}\">: a screen reader "
                             "would say that instead of the words on the page; delete it")
+        if element.get("class") == "main-message" and (element.tag != "div" or element is not root[0]
+                                                         or element.xpath(".//div")):
+            problems.append("a main message is a <div class=\"main-message\" markdown=\"1\"> of paragraphs, "
+                            "first on the page: the page shows it before its notes and contents")
         if element.tag == "img" and not (element.get("alt") or "").strip():
             problems.append(f"image '{element.get('src')}' has no alt text: describe it")
     # What the sanitizer keeps is already well formed (html5ever): lxml reads it as a browser would.

@@ -1,8 +1,10 @@
 """Give templates each page's structure: `contents_list`, the (id, text) of its h2 headings and
 of its warning signs after a session (WARNING_SIGNS_ID), for "On this page" (and the editions'
 contents); `citations`, the (text, url) of each reference it cites, for the published site's
-JSON-LD. Ours because no maintained Pelican plugin exposes Markdown's table of contents or
-footnotes to templates.
+JSON-LD; and the filters `main_message` and `after_main_message`, which split a page's leading
+`<div class="main-message">` from the rest, so a template shows it before the notes and "On this
+page" (the editions keep it where it is written: first). Ours because no maintained Pelican
+plugin exposes Markdown's table of contents or footnotes to templates.
 """
 
 import lxml.html
@@ -29,5 +31,30 @@ def add_page_structure(content):
         content.citations.append((" ".join(text.split()), links[0] if links else None))
 
 
+MAIN_MESSAGE = '<div class="main-message">'
+
+
+def split_main_message(html):
+    """(the page's leading main-message block, the rest). The block holds paragraphs, never a div
+    (content_rules), so it ends at the first </div>."""
+    if not html.lstrip().startswith(MAIN_MESSAGE):
+        return "", html
+    message, end, rest = html.partition("</div>")
+    return message + end, rest
+
+
+def main_message(html):
+    return split_main_message(html)[0]
+
+
+def after_main_message(html):
+    return split_main_message(html)[1]
+
+
+def add_filters(generator):
+    generator.env.filters.update(main_message=main_message, after_main_message=after_main_message)
+
+
 def register():
     signals.content_object_init.connect(add_page_structure)
+    signals.generator_init.connect(add_filters)
