@@ -421,7 +421,7 @@ def uncited_facts(root):
         text, inline = own_part(block)
         if not text or block.xpath("ancestor::div[@class='footnote']") or block.get("class") == "admonition-title":
             continue
-        if ADVICE_CLASS in (block.get("class") or "").split():
+        if ADVICE_CLASS in " ".join(block.xpath("ancestor-or-self::*/@class")).split():  # as the records rule reads it
             if re.search(r"\d", text):
                 yield text, (f"this advice states a number ('{text[:50]}'): a number is a fact, so cite its "
                              "source and drop the .advice mark")
