@@ -122,7 +122,8 @@ def test_an_unreadable_folder_is_reported_not_skipped(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != hidden and real_access(path, mode))
     settings = {"PATH": str(content), "ARTICLE_PATHS": ["articles"], "PAGE_PATHS": ["pages"],
                 "REFERENCES_FILE": "references.md", "ABBREVIATIONS_FILE": "abbreviations.md",
-                "REFERENCES_READ_FILE": "references-read.toml", "IGNORE_FILES": pelicanconf.IGNORE_FILES}
+                "REFERENCES_READ_FILE": "references-read.toml", "IGNORE_FILES": pelicanconf.IGNORE_FILES,
+                "IMAGES_PATH": pelicanconf.IMAGES_PATH, "IMAGE_SIGNATURES": pelicanconf.IMAGE_SIGNATURES}
     assert sources.tree_problems(settings) == [(hidden, "cannot be read: check its permissions")]
 
 
