@@ -246,6 +246,12 @@ def offline_run(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def dist(offline_run):
+    """The folder `make offline` wrote its editions into."""
+    return offline_run[0]
+
+
+@pytest.fixture(scope="session")
 def offline_run_again(tmp_path_factory):
     """A second `make offline`, in another folder and later, into a dist holding what an interrupted
     run left (a file half written, its scratch folder): its editions must be the same bytes as the

@@ -198,8 +198,8 @@ def edition_style_problems(page, site, edition, index, media):
 
 
 @pytest.fixture(scope="module")
-def edition(offline_run):
-    return offline_run[0] / PRINT_EDITION_SAVE_AS
+def edition(dist):
+    return dist / PRINT_EDITION_SAVE_AS
 
 
 @pytest.mark.parametrize("media", ["screen", "print"])
