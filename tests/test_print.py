@@ -148,14 +148,16 @@ STYLE_PROPERTIES = ["display", "font-size", "font-weight", "font-style", "line-h
                     "margin-bottom", "margin-left", "padding-left", "list-style-type", "border-left-width"]
 # {element's name: [its computed styles]} for a page's title, review dates and text: on the site,
 # the article's; in the print edition, its part's, whose headings are a level down (named here as
-# on the site). On paper, also what a link shows after it (its address); not a citation mark's
-# brackets, which are its text in the edition (test_offline_bundle.py).
+# on the site). Its text is all it holds but those, the health notes and the contents, which the
+# edition gives once at its start, and the site's link to the evidence page. On paper, also what
+# a link shows after it (its address); not a citation mark's brackets, which are its text in the
+# edition (test_offline_bundle.py).
 PAGE_STYLES = """([selector, properties, paper]) => {
     const page = document.querySelector(selector), part = page.matches('.print-part');
     const title = page.querySelector(':scope > h1, :scope > h2');
     const dates = page.querySelector(':scope > .review-dates');
-    const text = part ? [...page.querySelectorAll('*')].filter(e => e !== title && !dates?.contains(e))
-                      : [...page.querySelectorAll('.prose, .prose *')].filter(e => !e.closest('.evidence-link'));
+    const text = [...page.querySelectorAll(':scope > :not(h1, h2, .review-dates, aside, nav)')]
+        .flatMap(block => [block, ...block.querySelectorAll('*')]).filter(e => !e.closest('.evidence-link'));
     const styles = {};
     for (const element of [title, dates, ...text].filter(Boolean)) {
         const tag = element.tagName.toLowerCase(), level = part && /^h[2-6]$/.test(tag) ? tag[1] - 1 : null;
