@@ -22,7 +22,8 @@ help:
 	@echo "make test       build a fresh copy in a temp folder and run every check"
 	@echo "make serve      build, then serve $(OUTPUT)/ on http://127.0.0.1:$(PORT)"
 	@echo "make devserver  rebuild on every change and serve on http://127.0.0.1:$(PORT)"
-	@echo "make publish    build for GitHub Pages into $(PUBLISH_OUTPUT)/ (needs SITEURL=https://USER.github.io/REPO)"
+	@echo "make publish    build for GitHub Pages into $(PUBLISH_OUTPUT)/ (needs SITEURL=https://USER.github.io/REPO;"
+	@echo "                after make offline, EDITIONS_DIR=$(DIST) carries and links its editions)"
 	@echo "make offline    build dist/*-offline.zip (works from disk, no network), dist/*-print.html and dist/*.epub"
 	@echo "make sources    check every source in content/references.md: dead or moved links, retractions, corrections, newer labels"
 	@echo "make audit      run Lighthouse (mobile) on every page; reports in $(REPORTS)/"
@@ -58,8 +59,9 @@ $(NODE_TOOLS): package-lock.json
 html: $(INSTALLED)
 	exec $(BIN)/python scripts/build.py pelicanconf.py "$(OUTPUT)" "$(CONTENT)"
 
-# SITEURL comes from the environment (or make's command line, which make also exports);
-# publishconf.py checks it.
+# SITEURL and EDITIONS_DIR come from the environment (or make's command line, which make also
+# exports); publishconf.py checks both. EDITIONS_DIR, when set, names the folder of a finished
+# `make offline`, whose editions the site then carries and links (the Pages workflow does so).
 publish: $(INSTALLED)
 	@test -n "$$SITEURL" || { echo "error: SITEURL is not set. Run: SITEURL=https://USER.github.io/REPO make publish"; exit 1; }
 	exec $(BIN)/python scripts/build.py publishconf.py "$(PUBLISH_OUTPUT)" "$(CONTENT)"

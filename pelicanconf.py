@@ -23,6 +23,10 @@ OFFLINE_EDITION = False  # offlineconf.py: pages say they are an offline copy an
 # The offline build's own files, reserved in every build so no page can take their address.
 EDITION_FILES = {"print": f"{SITE_SLUG}-print.html", "epub": f"{SITE_SLUG}.epub", "readme": "README.txt"}
 PRINT_EDITION_SAVE_AS = None  # offline builds only, whose footer links to it
+# What `make offline` writes into its DIST folder (packaging/offline.py): the editions a reader can
+# download, which a published build given that folder carries and links (EDITIONS_DIR, publishconf.py).
+EDITION_DOWNLOADS = {"print": EDITION_FILES["print"], "zip": f"{SITE_SLUG}-offline.zip", "epub": EDITION_FILES["epub"]}
+DOWNLOADS_PATH = "downloads"  # their folder in that site
 
 PATH = "content"
 ARTICLE_PATHS = ["articles"]

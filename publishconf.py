@@ -4,11 +4,13 @@ passes the address Pages gives the site); the rest comes from pelicanconf.py."""
 import os
 import re
 import sys
+from pathlib import Path
 from urllib.parse import urlsplit
 
-sys.path.append(os.path.dirname(os.path.abspath(__file__)))
+_repository = os.path.dirname(os.path.abspath(__file__))
+sys.path.append(_repository)
 from pelicanconf import *  # noqa: E402,F403
-from pelicanconf import DIRECT_TEMPLATES, PLUGINS, REPORT_MISTAKE_FORM, REPORT_MISTAKE_URL  # noqa: E402
+from pelicanconf import DIRECT_TEMPLATES, EDITION_DOWNLOADS, PLUGINS, REPORT_MISTAKE_FORM, REPORT_MISTAKE_URL  # noqa: E402
 
 
 def checked_siteurl(value):
@@ -57,3 +59,21 @@ if not SITE_HOST.endswith(".github.io"):
 _issues = f"https://github.com/{os.environ.get('GITHUB_REPOSITORY', '')}/issues"
 if not REPORT_MISTAKE_URL and re.fullmatch(REPORT_MISTAKE_FORM, _issues):
     REPORT_MISTAKE_URL = _issues
+
+
+def checked_editions(value):
+    """The folder holding every edition, or stop with one line: a site must never link a missing file."""
+    folder = Path(_repository, value)
+    missing = [name for name in EDITION_DOWNLOADS.values() if not (folder / name).is_file()]
+    if missing:
+        problem = "there is no such folder" if not folder.is_dir() else f"it has no {', '.join(missing)}"
+        sys.exit(f"error: EDITIONS_DIR '{value}': {problem}: run make offline DIST={value} first. Nothing was changed.")
+    return str(folder)
+
+
+# The editions of a finished `make offline`: EDITIONS_DIR names its DIST folder (relative to the
+# repository, as make's), and the site then carries them in DOWNLOADS_PATH and its home page links
+# them (plugins/downloads). The Pages workflow sets it; unset, as in a preview, none are linked.
+EDITIONS_DIR = checked_editions(os.environ["EDITIONS_DIR"]) if os.environ.get("EDITIONS_DIR") else None
+if EDITIONS_DIR:
+    PLUGINS = [*PLUGINS, "downloads"]

@@ -19,10 +19,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from offlineconf import EPUB_SAVE_AS, PRINT_EDITION_SAVE_AS, SITE_SLUG  # noqa: E402
+from offlineconf import EDITION_DOWNLOADS, EPUB_SAVE_AS, PRINT_EDITION_SAVE_AS, SITE_SLUG  # noqa: E402
 from scripts.build import commit_point, locked, path_problem, run_as_command, run_pelican  # noqa: E402
 
-WRITTEN = (f"{SITE_SLUG}-offline.zip", PRINT_EDITION_SAVE_AS, EPUB_SAVE_AS)  # all make offline writes to DIST
+WRITTEN = (EDITION_DOWNLOADS["zip"], PRINT_EDITION_SAVE_AS, EPUB_SAVE_AS)  # all make offline writes to DIST
 PARTIAL = ".partial-"  # files being written into DIST: the next run removes an interrupted run's
 ZIP_EPOCH_MIN, ZIP_EPOCH_MAX = 315532800, 4354819198  # 1980-01-01 to 2107-12-31: what a zip entry holds
 

@@ -144,9 +144,10 @@ def site(tmp_path_factory):
     return output
 
 
-def build_published_site(output, siteurl=PUBLISHED_SITEURL, **kwargs):
-    """Build as `make publish` does for a site at `siteurl`; fail the test if it does not build."""
-    result = build_site(output, settings="publishconf.py", env={"SITEURL": siteurl}, **kwargs)
+def build_published_site(output, siteurl=PUBLISHED_SITEURL, env=None, **kwargs):
+    """Build as `make publish` does for a site at `siteurl` (and `env`, such as EDITIONS_DIR); fail
+    the test if it does not build."""
+    result = build_site(output, settings="publishconf.py", env={"SITEURL": siteurl, **(env or {})}, **kwargs)
     assert result.returncode == 0, f"the published site did not build:\n{result.stdout}\n{result.stderr}"
     return output
 
@@ -160,17 +161,24 @@ def published_site(tmp_path_factory):
     return build_published_site(tmp_path_factory.mktemp("published"))
 
 
+def read_pages(site):
+    """{path relative to the site root: parsed HTML} for every HTML page of a built site; not the
+    editions a published one may carry for download (DOWNLOADS_PATH), which test_downloads.py checks."""
+    downloads = Path(site, pelicanconf.DOWNLOADS_PATH)
+    return {p.relative_to(site).as_posix(): parse(p.read_text("utf-8"))
+            for p in sorted(Path(site).rglob("*.html")) if not p.is_relative_to(downloads)}
+
+
 @pytest.fixture(scope="session")
 def published_pages(published_site):
     """{path: parsed HTML} for every page of the published site."""
-    return {p.relative_to(published_site).as_posix(): parse(p.read_text("utf-8"))
-            for p in sorted(published_site.rglob("*.html"))}
+    return read_pages(published_site)
 
 
 @pytest.fixture(scope="session")
 def pages(site):
     """{path relative to the site root: parsed HTML} for every HTML page."""
-    return {path.relative_to(site).as_posix(): parse(path.read_text("utf-8")) for path in sorted(site.rglob("*.html"))}
+    return read_pages(site)
 
 
 @pytest.fixture(scope="session")
@@ -243,6 +251,12 @@ def offline_run(tmp_path_factory):
     """(the dist folder `make offline` wrote, what it printed)."""
     dist = tmp_path_factory.mktemp("offline") / "dist"
     return dist, make_offline(dist)
+
+
+@pytest.fixture(scope="session")
+def dist(offline_run):
+    """The folder `make offline` wrote its editions into."""
+    return offline_run[0]
 
 
 @pytest.fixture(scope="session")

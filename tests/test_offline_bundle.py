@@ -45,11 +45,6 @@ def bundle_link_problems(page_path, soup, bundle):
 
 
 @pytest.fixture(scope="module")
-def dist(offline_run):
-    return offline_run[0]
-
-
-@pytest.fixture(scope="module")
 def bundle(dist, tmp_path_factory):
     """The zip, unzipped into a temp folder: the bundle's one top folder."""
     unzipped = tmp_path_factory.mktemp("unzipped")

@@ -33,6 +33,7 @@ from conftest import (
     home_page_articles,
     menu_links,
     parse,
+    read_pages,
     run_make,
     source_metadata,
 )
@@ -188,8 +189,8 @@ class EditedBuild:
         self.edit()
         self.site = self.build(folder / "site")
         self.published_site = self.build(folder / "published", "publishconf.py", SITEURL=PUBLISHED_SITEURL)
-        self.pages = self.read(self.site)
-        self.published_pages = self.read(self.published_site)
+        self.pages = read_pages(self.site)
+        self.published_pages = read_pages(self.published_site)
         self.articles = {path: self.pages[path] for path in home_page_articles(self.pages["index.html"])}
         self.dist = folder / "dist"
         result = run_make("offline", DIST=self.dist, CONTENT=self.content, BUILD_DATE=EDIT_DAY.isoformat())
@@ -227,10 +228,6 @@ class EditedBuild:
         result = build_site(output, settings, self.content, env={"BUILD_DATE": EDIT_DAY.isoformat(), **env})
         assert result.returncode == 0, f"the edited content did not build:\n{result.stdout}\n{result.stderr}"
         return output
-
-    @staticmethod
-    def read(site):
-        return {p.relative_to(site).as_posix(): parse(p.read_text("utf-8")) for p in sorted(site.rglob("*.html"))}
 
     def fixtures(self):
         return {"content": self.content, "site": self.site, "pages": self.pages, "articles": self.articles,

@@ -1,0 +1,1 @@
+from .downloads import register  # noqa: F401
