@@ -31,9 +31,11 @@ MAX_DEPTH = 40
 BACKLINK_LABEL = re.compile(r"Back to where reference \d+ is cited")
 # Classes content may carry: what Markdown and our plugins write, and the site's marks for
 # content. Another, such as the theme's off-screen class, could hide a warning from readers.
-CONTENT_CLASSES = {"advice", "main-message", "notes-space", "checklist", "callout", "callout-warning", "callout-info",
-                   "footnote", "footnote-ref", "footnote-backref", "admonition", "admonition-title",
+CONTENT_CLASSES = {"advice", "icon-array", "main-message", "notes-space", "checklist", "callout", "callout-warning",
+                   "callout-info", "footnote", "footnote-ref", "footnote-backref", "admonition", "admonition-title",
                    "note", "tip", "warning", "important"}
+# What an icon-array paragraph states, exactly twice: page_structure draws these two numbers.
+PER_100 = re.compile(r"\b(\d{1,3}) in 100\b")
 # Pelican's own link forms: a wrong target stops the build (checked in content_rules).
 INTRASITE = re.compile(r"^\{(filename|static|index)\}")
 SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
@@ -142,10 +144,17 @@ def html_problems(html, domains, parsed=None):
                 element.get("class") == "footnote-backref" and BACKLINK_LABEL.fullmatch(element.get("aria-label"))):
             problems.append(f"<{element.tag} aria-label=\"{element.get('aria-label')[:40]}\">: a screen reader "
                             "would say that instead of the words on the page; delete it")
-        if element.get("class") == "main-message" and (element.tag != "div" or element is not root[0]
-                                                         or element.xpath(".//div")):
+        classes = (element.get("class") or "").split()
+        # Marks the page's own code looks for as written (page_structure): alone, where they belong.
+        if "main-message" in classes and (classes != ["main-message"] or element.tag != "div"
+                                          or element is not root[0] or element.xpath(".//div")):
             problems.append("a main message is a <div class=\"main-message\" markdown=\"1\"> of paragraphs, "
-                            "first on the page: the page shows it before its notes and contents")
+                            "first on the page, with no other class: the page shows it before its notes and contents")
+        if "icon-array" in classes and (classes != ["icon-array"] or element.tag != "p"
+                                        or len(PER_100.findall("".join(element.itertext()))) != 2):
+            problems.append("an icon-array paragraph ({: .icon-array }, no other class) states two numbers as "
+                            "'N in 100', no more, no fewer, which its picture shows: '76 in 100 people who had "
+                            "ketamine ..., compared with 18 in 100 ...'")
         if element.tag == "img" and not (element.get("alt") or "").strip():
             problems.append(f"image '{element.get('src')}' has no alt text: describe it")
     # What the sanitizer keeps is already well formed (html5ever): lxml reads it as a browser would.

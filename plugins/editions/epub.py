@@ -47,14 +47,17 @@ def write_epub(path, env, context, parts, edition_date, pictures):
     for part in parts:
         files[chapter_href(part.id)] = render("chapter.xhtml", part=part, text=chapter_xhtml(part))
     files["book.css"] = env.loader.get_source(env, "epub/book.css")[0].encode("utf-8")  # a file, not a template
-    manifest = [(name.rsplit(".", 1)[0], name, MEDIA_TYPES[name.rsplit(".", 1)[1]]) for name in sorted(files)]
-    manifest += [(f"picture-{name.replace('/', '-').replace('.', '-')}", name, media_type)
+    # EPUB 3 asks each document to declare what it holds beyond XHTML: the navigation, inline SVG.
+    properties = {"nav.xhtml": "nav", **{name: "svg" for name, data in files.items() if b"<svg" in data}}
+    manifest = [(name.rsplit(".", 1)[0], name, MEDIA_TYPES[name.rsplit(".", 1)[1]], properties.get(name))
+                for name in sorted(files)]
+    manifest += [(f"picture-{name.replace('/', '-').replace('.', '-')}", name, media_type, None)
                  for name, (media_type, _) in sorted(pictures.items())]
     files.update({name: data for name, (_, data) in pictures.items()})
     spine = [NOTES_FILE, "nav.xhtml", *(chapter_href(part.id) for part in parts)]  # contents after the notes
     package = render("package.opf", manifest=manifest, spine=[name.rsplit(".", 1)[0] for name in spine],
                      identifier=uuid.uuid5(uuid.NAMESPACE_URL, f"{context['SITE_SLUG']}.epub"),
-                     edition_date=edition_date, pictured=bool(pictures))
+                     edition_date=edition_date, pictured=bool(pictures) or "svg" in properties.values())
     entries = {"META-INF/container.xml": render("container.xml"), "EPUB/package.opf": package,
                **{f"EPUB/{name}": data for name, data in files.items()}}
     stamp = datetime.datetime.combine(edition_date, datetime.time()).timetuple()[:6]

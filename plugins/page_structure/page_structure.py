@@ -3,11 +3,18 @@ of its warning signs after a session (WARNING_SIGNS_ID), for "On this page" (and
 contents); `citations`, the (text, url) of each reference it cites, for the published site's
 JSON-LD; and the filters `main_message` and `after_main_message`, which split a page's leading
 `<div class="main-message">` from the rest, so a template shows it before the notes and "On this
-page" (the editions keep it where it is written: first). Ours because no maintained Pelican
-plugin exposes Markdown's table of contents or footnotes to templates.
+page" (the editions keep it where it is written: first); and after each paragraph marked
+`{: .icon-array }`, a picture of the two "N in 100" numbers it states, as two grids of 100 dots
+(inline SVG, drawn here from the paragraph's own checked words, so the picture cannot say other
+than the text; hidden from screen readers, which read the same numbers in the paragraph). Ours
+because no maintained Pelican plugin exposes Markdown's table of contents or footnotes to
+templates, or draws an icon array.
 """
 
+import re
+
 import lxml.html
+from content_rules.html_policy import PER_100
 from pelican import signals
 from pelican.contents import Article, Page
 
@@ -17,9 +24,37 @@ def has_class(name):
     return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
 
 
+ICON_ARRAY = '<p class="icon-array">'
+
+
+def icon_grid(shown):
+    """A 10 by 10 grid of dots, the first `shown` filled and the rest open, row by row: one dot a
+    person. Drawn with the text's colour and no stylesheet, so it reads the same on screen, in dark
+    mode, on paper and in any reading system."""
+    def dots(people):
+        return "".join(f'<circle cx="{6 + 12 * (i % 10)}" cy="{6 + 12 * (i // 10)}" r="5"/>' for i in people)
+    # No viewBox: the editions' HTML parser lower-cases attribute names, which XHTML would not read.
+    return ('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="120">'
+            f'<g fill="currentColor">{dots(range(shown))}</g>'
+            f'<g fill="none" stroke="currentColor">{dots(range(shown, 100))}</g></svg>'
+            f"<span>{shown} in 100</span>")
+
+
+def icon_arrays(html):
+    """The page's HTML with a picture after each icon-array paragraph (a p holds no p, so it ends
+    at the first </p>)."""
+    parts = html.split(ICON_ARRAY)
+    for index in range(1, len(parts)):
+        paragraph, end, rest = parts[index].partition("</p>")
+        grids = "".join(f"<div>{icon_grid(int(n))}</div>" for n in PER_100.findall(re.sub(r"<[^>]+>", "", paragraph)))
+        parts[index] = f'{paragraph}{end}<figure class="icon-array" aria-hidden="true">{grids}</figure>{rest}'
+    return ICON_ARRAY.join(parts)
+
+
 def add_page_structure(content):
     if not isinstance(content, (Article, Page)) or not content._content:
         return
+    content._content = icon_arrays(content._content)
     root = lxml.html.fragment_fromstring(content._content, create_parent="div")
     # Its h2 sections, and the warning signs after a session (an h3) where the page has them.
     sections = root.xpath(f".//h2[@id] | .//h3[@id='{content.settings['WARNING_SIGNS_ID']}']")

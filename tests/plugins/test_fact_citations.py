@@ -51,6 +51,14 @@ def test_a_citation_mark_written_by_hand_that_leads_to_no_reference_cites_nothin
     assert not cites(parse(f"<p>Cited.{MARK}</p>"))  # a page with no reference list
 
 
+def test_a_list_inside_an_advice_block_is_advice_as_the_records_rule_reads_it():
+    assert uncited('<div class="checklist advice"><ol><li>Who will watch me?</li></ol></div>') == []
+    assert uncited('<div class="checklist advice"><ol><li>Is it 9 in 10?</li></ol></div>') == [
+        "this advice states a number"]
+    assert uncited('<div class="checklist"><ol><li>It works.</li></ol></div>') == [
+        "this list item states a fact but cites no source"]
+
+
 def test_advice_needs_no_citation_but_may_state_no_number():
     assert uncited('<p class="advice">Ask your doctor.</p>') == []
     assert uncited('<p class="advice">Ask your doctor: 9 in 10 feel better.</p>') == ["this advice states a number"]
