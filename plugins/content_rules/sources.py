@@ -218,19 +218,11 @@ def source_problems(path, kind, settings, today):
 
 def image_problem(path, signatures):
     """Why a file in content/images/ cannot be published as a picture, or None."""
-<<<<<<< Updated upstream
-=======
-    kinds = " or ".join(sorted({suffix.lstrip(".").upper() for suffix in signatures} - {"JPEG"}))
->>>>>>> Stashed changes
     signature = signatures.get(path.suffix)
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", path.stem):  # its address: one an editor can type
         return "has a name other than lower-case letters, digits and hyphens: rename it, like 'pain-scale.png'"
     if signature is None:
-<<<<<<< Updated upstream
         return f"is not a picture the site publishes (a {', '.join(signatures)} file): convert it, or move it out"
-=======
-        return f"is not a picture the site publishes ({kinds}, named .png, .jpg or .jpeg): convert it, or move it out"
->>>>>>> Stashed changes
     with open(path, "rb") as file:
         if not file.read(len(signature)) == signature:
             return f"is not the {path.suffix.lstrip('.').upper()} picture its name says: save it again as one"
