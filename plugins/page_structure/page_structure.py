@@ -51,10 +51,18 @@ def icon_arrays(html):
     return ICON_ARRAY.join(parts)
 
 
+def add_icon_arrays(generators):
+    """Once every page is read and checked (content_rules reads what content wrote, not this)."""
+    for generator in generators:
+        for attribute in ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages"):
+            for content in getattr(generator, attribute, []):
+                if content._content:
+                    content._content = icon_arrays(content._content)
+
+
 def add_page_structure(content):
     if not isinstance(content, (Article, Page)) or not content._content:
         return
-    content._content = icon_arrays(content._content)
     root = lxml.html.fragment_fromstring(content._content, create_parent="div")
     # Its h2 sections, and the warning signs after a session (an h3) where the page has them.
     sections = root.xpath(f".//h2[@id] | .//h3[@id='{content.settings['WARNING_SIGNS_ID']}']")
@@ -93,3 +101,4 @@ def add_filters(generator):
 def register():
     signals.content_object_init.connect(add_page_structure)
     signals.generator_init.connect(add_filters)
+    signals.all_generators_finalized.connect(add_icon_arrays)
