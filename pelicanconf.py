@@ -115,7 +115,10 @@ MARKDOWN = {
 # Source links allowed in content: publishers reached by DOI, and official bodies; no clinics,
 # no businesses. A host matches itself and its subdomains.
 SOURCE_DOMAINS = ("doi.org", "pubmed.ncbi.nlm.nih.gov", "nih.gov", "fda.gov", "govinfo.gov", "nice.org.uk",
-                  "nhs.uk", "who.int", "samhsa.gov")
+                  "nhs.uk", "who.int", "samhsa.gov", "medlineplus.gov",
+                  # Patient charities a page may send readers to for help (read, and found to be
+                  # charities, not clinics or businesses), never cited as evidence.
+                  "versusarthritis.org", "burningnightscrps.org")
 
 # GitHub Pages sends no headers, so each page's <meta> carries it: only our stylesheet (and the
 # "no favicon" data: icon) may load; no scripts, plugins, forms or <base> tricks.
