@@ -66,7 +66,7 @@ EDITS = [
      "every medicine you take.[^ketalar]\n{: .advice }", "this advice cites a source"),
     ("two glossary terms swapped", "content/pages/glossary.md", "\nFibromyalgia\n:   ", "\nNeuropathic pain\n:   ",
      CHANGED),
-    ("a digit written as a superscript", ARTICLE, "76 in 100 people", "7\u2076 in 100 people", CHANGED),
+    ("a digit written as a superscript", ARTICLE, "with 211 people", "with 2\u00b9\u00b9 people", CHANGED),
     ("a reference's title reworded", "content/references.md", "Ketamine produces effective and long-term pain relief",
      "Ketamine cures", "[^sigtermans2009] changed since its quotes were read"),
     ("an abbreviation's meaning changed", "content/abbreviations.md", "*[CRPS]: complex regional pain syndrome",
