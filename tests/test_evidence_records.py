@@ -16,6 +16,7 @@ from pelican_in_process import Builder
 from plugins.content_rules import evidence
 
 ARTICLE = f"content/{FIRST_ARTICLE_SOURCE}"
+DECISION = "content/pages/deciding.md"  # its table states numbers outside any pictured comparison
 # (the edit, the file, the words as they are, the words after it, the line the build must print).
 # "changed" is the line for a statement that no longer says what its source was checked to say.
 CHANGED = "changed since it was checked against its source: read the source again and update the record"
@@ -27,7 +28,9 @@ EDITS = [
      "you can drive yourself home, but do not use machines", CHANGED),
     ("the FDA has approved it for pain", ARTICLE, "the FDA has not approved ketamine for this use",
      "the FDA has approved ketamine for this use", CHANGED),
-    ("7.6 for 76", ARTICLE, "76 in 100 people", "7.6 in 100 people", CHANGED),
+    ("7.6 for 76", DECISION, "| 76 in 100 had", "| 7.6 in 100 had", CHANGED),
+    ("7.6 for 76 in a pictured comparison", ARTICLE, "76 in 100 people", "7.6 in 100 people",
+     "an icon-array paragraph ({: .icon-array }, no other class) states two whole numbers"),
     ("2 hours for 24", ARTICLE, "For at least 24 hours", "For at least 2 hours", CHANGED),
     ("strong evidence for cancer pain", ARTICLE, "| Cancer pain | Weak or none", "| Cancer pain | Strong", CHANGED),
     ("a contraindication deleted", ARTICLE, "- an allergy to ketamine[^ketalar]\n", "",
@@ -144,11 +147,11 @@ def test_a_changed_fact_builds_again_once_its_record_says_it_with_a_quote_that_g
 
 
 def test_a_number_changed_in_the_page_and_its_record_is_still_caught_by_its_quote(builder, tmp_path):
-    records = f"{ARTICLE.removesuffix('.md')}.evidence.toml"
+    records = f"{DECISION.removesuffix('.md')}.evidence.toml"
     content = shutil.copytree(ROOT / "content", tmp_path / "content")
-    for path in (ARTICLE, records):
+    for path in (DECISION, records):
         target = tmp_path / path
-        target.write_text(target.read_text("utf-8").replace("76 in 100 people", "7.6 in 100 people", 1), "utf-8")
+        target.write_text(target.read_text("utf-8").replace("76 in 100 had", "7.6 in 100 had", 1), "utf-8")
     status, log = builder.build(tmp_path / "out", content, tmp_path / "build.log")
     errors = [line for line in log.splitlines() if line.startswith("error:")]
     assert status != 0 and len(errors) == 1 and "the number '7.6' is in none of its quotes" in errors[0], errors

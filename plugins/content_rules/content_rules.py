@@ -40,7 +40,7 @@ from pelican.readers import MarkdownReader
 
 from . import evidence, shared_references, sources
 from .evidence import ADVICE_CLASS
-from .html_policy import html_problems, parse, parse_with_errors
+from .html_policy import PER_100, html_problems, parse, parse_with_errors
 from .shared_files import read_shared_files
 from .shared_references import WORD_JOINER
 
@@ -531,7 +531,25 @@ def check_ids(root):
                                                   "has an id, which the page makes from its words")
 
 
-RULES = (check_entities, same_page_links, check_headings, check_tables, check_citations, check_ids)
+def check_marks(root):
+    """The marks the page's own code finds as written (page_structure): each alone, where it belongs."""
+    for element in root.iter(lxml.etree.Element):
+        classes = (element.get("class") or "").split()
+        if "main-message" in classes and (classes != ["main-message"] or element.tag != "div"
+                                          or element is not root[0] or element.xpath(".//div")):
+            yield text_of(element)[:60] or None, (
+                "a main message is a <div class=\"main-message\" markdown=\"1\"> of paragraphs, first on the page, "
+                "with no other class: the page shows it before its notes and contents")
+        if "icon-array" in classes:
+            shown = PER_100.findall(text_of(element))
+            if classes != ["icon-array"] or element.tag != "p" or len(shown) != 2 or max(map(int, shown)) > 100:
+                yield text_of(element)[:60] or None, (
+                    "an icon-array paragraph ({: .icon-array }, no other class) states two whole numbers as "
+                    "'N in 100', each at most 100, which its picture shows: '76 in 100 people who had ketamine ..., "
+                    "compared with 18 in 100 ...'")
+
+
+RULES = (check_entities, same_page_links, check_headings, check_tables, check_citations, check_ids, check_marks)
 
 
 def page_facts(html, settings):

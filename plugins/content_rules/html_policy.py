@@ -144,18 +144,6 @@ def html_problems(html, domains, parsed=None):
                 element.get("class") == "footnote-backref" and BACKLINK_LABEL.fullmatch(element.get("aria-label"))):
             problems.append(f"<{element.tag} aria-label=\"{element.get('aria-label')[:40]}\">: a screen reader "
                             "would say that instead of the words on the page; delete it")
-        classes = (element.get("class") or "").split()
-        # Marks the page's own code looks for as written (page_structure): alone, where they belong.
-        if "main-message" in classes and (classes != ["main-message"] or element.tag != "div"
-                                          or element is not root[0] or element.xpath(".//div")):
-            problems.append("a main message is a <div class=\"main-message\" markdown=\"1\"> of paragraphs, "
-                            "first on the page, with no other class: the page shows it before its notes and contents")
-        if "icon-array" in classes:
-            shown = PER_100.findall("".join(element.itertext()))
-            if classes != ["icon-array"] or element.tag != "p" or len(shown) != 2 or max(map(int, shown)) > 100:
-                problems.append("an icon-array paragraph ({: .icon-array }, no other class) states two whole "
-                                "numbers as 'N in 100', each at most 100, which its picture shows: '76 in 100 "
-                                "people who had ketamine ..., compared with 18 in 100 ...'")
         if element.tag == "img" and not (element.get("alt") or "").strip():
             problems.append(f"image '{element.get('src')}' has no alt text: describe it")
     # What the sanitizer keeps is already well formed (html5ever): lxml reads it as a browser would.

@@ -40,13 +40,16 @@ def icon_array_problems(soup):
 
 
 def test_an_icon_array_paragraph_states_two_whole_numbers_of_at_most_100():
-    from plugins.content_rules.html_policy import html_problems
-    refused = "an icon-array paragraph"
-    assert not any(refused in p for p in html_problems(PARAGRAPH, ()))
+    from plugins.content_rules.content_rules import check_marks
+    from plugins.content_rules.html_policy import parse
+
+    def refused(html):
+        return [problem for _, problem in check_marks(parse(html))]
+    assert refused(PARAGRAPH) == []
     for wrong in ("7.6 in 100 people, compared with 18 in 100.", "176 in 100 people, compared with 18 in 100.",
                   "76 in 100 people.", "1 in 100, 2 in 100 and 3 in 100."):
-        assert any(refused in p for p in html_problems(f'<p class="icon-array">{wrong}</p>', ())), wrong
-    assert any(refused in p for p in html_problems(PARAGRAPH.replace('"icon-array"', '"icon-array advice"'), ()))
+        assert refused(f'<p class="icon-array">{wrong}</p>'), wrong
+    assert refused(PARAGRAPH.replace('"icon-array"', '"icon-array advice"'))
 
 
 def test_the_picture_shows_the_two_numbers_its_paragraph_states():
