@@ -40,11 +40,11 @@ from pelican.readers import MarkdownReader
 
 from . import evidence, shared_references, sources
 from .evidence import ADVICE_CLASS
-from .html_policy import PER_100, html_problems, parse, parse_with_errors
+from .html_policy import html_problems, icon_numbers, parse, parse_with_errors
 from .shared_files import read_shared_files
 from .shared_references import WORD_JOINER
 
-INTRASITE = re.compile(r"^\{(?:filename|static)\}([^#?]*)(?:#(.*))?$")
+INTRASITE = re.compile(r"^\{(filename|static)\}([^#?]*)(?:#(.*))?$")
 UNRESOLVED_CITATION = re.compile(r"\[\^([^\]]+)\]")
 PAGE_REFERENCE_DEFINITION = re.compile(r"\[\^([^\]]+)\]:")
 PAGE_ABBREVIATION_DEFINITION = re.compile(r"\*\[([^\]]+)\]:")
@@ -259,7 +259,7 @@ def same_page_links(root):
 
 
 def intrasite_links(root):
-    """(path, fragment) of each {filename} or {static} link: whether they exist is checked each build."""
+    """(kind, path, fragment) of each {filename} or {static} link: whether they exist is checked each build."""
     for tag in root.iter("a", "img"):
         if intrasite := INTRASITE.match(((tag.get("href") if tag.tag == "a" else tag.get("src")) or "").strip()):
             yield intrasite.groups()
@@ -268,13 +268,22 @@ def intrasite_links(root):
 def check_intrasite_links(content, links):
     source_dir = os.path.dirname(content.source_path)
     content_root = os.path.abspath(content.settings["PATH"])
-    for path, fragment in links:
+    pages = [os.path.join(content_root, folder) for folder in (*content.settings["ARTICLE_PATHS"],
+                                                                *content.settings["PAGE_PATHS"])]
+    images = os.path.join(content_root, content.settings["IMAGES_PATH"])
+    for kind, path, fragment in links:
         base = content_root if path.startswith("/") else source_dir
         linked = os.path.normpath(os.path.join(base, path.lstrip("/")))
+        # Pelican publishes whatever a link names: only pages and pictures may be named.
+        allowed = ([images], tuple(content.settings["IMAGE_SIGNATURES"])) if kind == "static" else (pages, (".md",))
         if os.path.commonpath([content_root, os.path.abspath(linked)]) != content_root:
             yield path, f"link to '{path}' points outside content/"
         elif not os.path.isfile(linked):
             yield path, f"link to '{path}': there is no such file"
+        elif not linked.endswith(allowed[1]) or not any(os.path.commonpath([folder, linked]) == folder
+                                                        for folder in allowed[0]):
+            what = "a picture in content/images/" if kind == "static" else "a page (.md) in articles/ or pages/"
+            yield path, f"link to '{path}' names a file the site does not publish: {{{kind}}} links name {what}"
         elif fragment:
             fragment_links.append((content.source_path, linked, fragment))
 
@@ -532,17 +541,19 @@ def check_ids(root):
 
 
 def check_marks(root):
-    """The marks the page's own code finds as written (page_structure): each alone, where it belongs."""
+    """The marks the page's own code finds as written (page_structure), each alone on its element,
+    where it belongs: the class attribute is exactly the mark, as the code looks for it."""
     for element in root.iter(lxml.etree.Element):
-        classes = (element.get("class") or "").split()
-        if "main-message" in classes and (classes != ["main-message"] or element.tag != "div"
-                                          or element is not root[0] or element.xpath(".//div")):
+        written = element.get("class") or ""
+        if "main-message" in written.split() and (
+                written != "main-message" or element.tag != "div" or element is not root[0]
+                or not len(element) or any(child.tag != "p" for child in element)):
             yield text_of(element)[:60] or None, (
                 "a main message is a <div class=\"main-message\" markdown=\"1\"> of paragraphs, first on the page, "
                 "with no other class: the page shows it before its notes and contents")
-        if "icon-array" in classes:
-            shown = PER_100.findall(text_of(element))
-            if classes != ["icon-array"] or element.tag != "p" or len(shown) != 2 or max(map(int, shown)) > 100:
+        if "icon-array" in written.split():
+            shown = icon_numbers(element)
+            if written != "icon-array" or element.tag != "p" or len(shown) != 2:
                 yield text_of(element)[:60] or None, (
                     "an icon-array paragraph ({: .icon-array }, no other class) states two whole numbers as "
                     "'N in 100', each at most 100, which its picture shows: '76 in 100 people who had ketamine ..., "

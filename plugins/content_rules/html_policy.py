@@ -35,7 +35,19 @@ CONTENT_CLASSES = {"advice", "icon-array", "main-message", "notes-space", "check
                    "callout-info", "footnote", "footnote-ref", "footnote-backref", "admonition", "admonition-title",
                    "note", "tip", "warning", "important"}
 # What an icon-array paragraph states, exactly twice: page_structure draws these two numbers.
-PER_100 = re.compile(r"(?<![\d.,])(\d{1,3}) in 100\b")  # whole people only: not the "6" of "7.6 in 100"
+# Whole people, in ASCII digits, none with a leading zero, "in 100" and not "in 100,000".
+PER_100 = re.compile(r"(?<![\w.,\u00b7])(100|[1-9]?[0-9]) in 100(?![0-9]|[.,][0-9])")
+
+
+def icon_numbers(element):
+    """The "N in 100" numbers of an icon-array paragraph as a reader reads them: its words with
+    spaces collapsed and citation marks (<sup>) left out. The check and the picture both call this."""
+    def words(node):
+        if node.tag == "sup":
+            return node.tail or ""
+        return (node.text or "") + "".join(words(child) for child in node) + (node.tail or "")
+    text = (element.text or "") + "".join(words(child) for child in element)
+    return [int(n) for n in PER_100.findall(" ".join(text.replace("\u2060", "").split()))]
 # Pelican's own link forms: a wrong target stops the build (checked in content_rules).
 INTRASITE = re.compile(r"^\{(filename|static|index)\}")
 SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
@@ -144,6 +156,10 @@ def html_problems(html, domains, parsed=None):
                 element.get("class") == "footnote-backref" and BACKLINK_LABEL.fullmatch(element.get("aria-label"))):
             problems.append(f"<{element.tag} aria-label=\"{element.get('aria-label')[:40]}\">: a screen reader "
                             "would say that instead of the words on the page; delete it")
+        for name, value in element.items():
+            if "<" in value or ">" in value:  # Markdown never writes them; markup inside a value hides from checks
+                problems.append(f"<{element.tag} {name}=\"{value[:40]}\">: an attribute holds '<' or '>', which "
+                                "Markdown never writes: delete the markup inside it")
         if element.tag == "img" and not (element.get("alt") or "").strip():
             problems.append(f"image '{element.get('src')}' has no alt text: describe it")
     # What the sanitizer keeps is already well formed (html5ever): lxml reads it as a browser would.

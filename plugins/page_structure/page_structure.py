@@ -11,10 +11,9 @@ because no maintained Pelican plugin exposes Markdown's table of contents or foo
 templates, or draws an icon array.
 """
 
-import re
 
 import lxml.html
-from content_rules.html_policy import PER_100
+from content_rules.html_policy import icon_numbers
 from pelican import signals
 from pelican.contents import Article, Page
 
@@ -47,12 +46,14 @@ def icon_grid(shown):
 
 
 def icon_arrays(html):
-    """The page's HTML with a picture after each icon-array paragraph (a p holds no p, so it ends
-    at the first </p>)."""
+    """The page's HTML with a picture after each icon-array paragraph. A p holds no p, and no
+    attribute holds '<' (content_rules), so the paragraph ends at the first </p>; its numbers are
+    read as the check read them (icon_numbers)."""
     parts = html.split(ICON_ARRAY)
     for index in range(1, len(parts)):
         paragraph, end, rest = parts[index].partition("</p>")
-        grids = "".join(f"<div>{icon_grid(int(n))}</div>" for n in PER_100.findall(re.sub(r"<[^>]+>", "", paragraph)))
+        shown = icon_numbers(lxml.html.fragment_fromstring(ICON_ARRAY + paragraph + end))
+        grids = "".join(f'<span class="icon-grid">{icon_grid(n)}</span>' for n in shown)
         parts[index] = f'{paragraph}{end}<figure class="icon-array" aria-hidden="true">{grids}</figure>{rest}'
     return ICON_ARRAY.join(parts)
 

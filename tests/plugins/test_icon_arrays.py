@@ -55,7 +55,7 @@ def test_an_icon_array_paragraph_states_two_whole_numbers_of_at_most_100():
 def test_the_picture_shows_the_two_numbers_its_paragraph_states():
     soup = BeautifulSoup(icon_arrays(PARAGRAPH + "<p>Next.</p>"), "html.parser")
     assert filled(soup.figure) == [(76, 100), (18, 100)]
-    assert [span.get_text() for span in soup.figure.select("span")] == ["76 in 100", "18 in 100"]
+    assert [span.get_text() for span in soup.figure.select(".icon-grid > span")] == ["76 in 100", "18 in 100"]
     assert soup.figure.find_next_sibling().get_text() == "Next."
     assert icon_array_problems(soup) == []
 
@@ -81,3 +81,33 @@ def test_the_editions_carry_the_picture_and_the_epub_declares_it(dist):
         package = BeautifulSoup(book.read("EPUB/package.opf"), "xml")
         with_svg = {item["href"] for item in package.find_all("item") if b"<svg" in book.read(f"EPUB/{item['href']}")}
         assert with_svg and with_svg == {item["href"] for item in package.find_all("item", properties="svg")}
+
+
+# A hostile review's finds: the check and the picture read the paragraph one way.
+
+def test_the_picture_and_the_check_read_the_same_numbers_however_they_are_written():
+    from plugins.content_rules.html_policy import icon_numbers, parse
+    for written, read in [
+            ("76\nin 100 people, compared with 18\u00a0in 100.", [76, 18]),   # a line break, a no-break space
+            ("&#55;6 in 100 people, compared with 18 in 100.", [76, 18]),     # a digit as an entity
+            # A citation mark is not part of a number.
+            ('7<sup id="fnref-a"><a class="footnote-ref" href="#fn-a">5</a></sup> in 100, 1 in 100.', [7, 1]),
+            ("076 in 100, 18 in 100.", [18]), ("76 in 100,000, 18 in 100.", [18]),
+            ("7\u00b76 in 100, 18 in 100.", [18]), ("1\u09ea in 100, 18 in 100.", [18])]:
+        paragraph = f'<p class="icon-array">{written}</p>'
+        assert icon_numbers(parse(paragraph)[0]) == read, written
+        drawn = BeautifulSoup(icon_arrays(paragraph), "html.parser").figure
+        assert [large for large, _ in filled(drawn)] == read, written
+
+
+def test_a_mark_written_any_other_way_is_refused():
+    from plugins.content_rules.content_rules import check_marks
+    from plugins.content_rules.html_policy import parse
+
+    def refused(html):
+        return [problem for _, problem in check_marks(parse(html))]
+    assert refused(PARAGRAPH.replace('"icon-array"', '"icon-array "'))
+    assert refused('<div class=" main-message "><p>Say it.</p></div>')
+    assert refused('<div class="main-message"></div>')
+    assert refused('<div class="main-message"><h2>Heading</h2><p>Say it.</p></div>')
+    assert refused('<div class="main-message"><p>Say it.</p></div>') == []
