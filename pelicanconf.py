@@ -37,6 +37,9 @@ PAGE_PATHS = ["pages"]
 # sitemap.xml, .nojekyll, CNAME) are theme DIRECT_TEMPLATES.
 IMAGES_PATH = "images"
 IMAGE_SIGNATURES = {".png": b"\x89PNG\r\n\x1a\n", ".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff"}
+# A picture loads after the text it illustrates: about a second on a slow 3G connection. Refused
+# above this at the door; checkers/budgets.py weighs each one a page shows against it too.
+IMAGE_MAX_BYTES = 40 * 1024
 STATIC_PATHS = [IMAGES_PATH]
 TEMPLATE_PAGES = {}
 # What editors leave beside a file they have open (Emacs' lock and autosave, Vim's swap and its

@@ -230,3 +230,16 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(builder, tmp_pa
     assert status == 1
     assert only_errors(log) == [
         f"error: content/pages/about.md: is {len(page.encode()):,} bytes, over the limit of {limit:,}"]
+
+
+def test_a_picture_over_the_limit_or_in_a_folder_of_its_own_is_refused(builder, tmp_path):
+    from pelicanconf import IMAGE_MAX_BYTES
+    content = shutil.copytree(ROOT / "content", tmp_path / "content")
+    (content / "images" / "scans").mkdir(parents=True)
+    (content / "images" / "large.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * IMAGE_MAX_BYTES)
+    status, log = builder.build(tmp_path / "out", content, tmp_path / "build.log")
+    assert status == 1 and "Traceback" not in log
+    assert only_errors(log) == [
+        f"error: content/images/large.png: is {IMAGE_MAX_BYTES + 8} bytes, over the {IMAGE_MAX_BYTES} a picture may "
+        "have (it loads after the text, on slow phones too): make it smaller",
+        "error: content/images/scans: is a folder inside images/: put pictures directly in it"]

@@ -253,9 +253,15 @@ def tree_problems(settings):
                 problems.append((path, "is a symbolic link: put the file itself in content/"))
             elif not os.access(path, os.R_OK | (os.X_OK if stat.S_ISDIR(mode) else 0)):
                 problems.append((path, "cannot be read: check its permissions"))
+            elif images in path.parents and stat.S_ISDIR(mode):  # one folder: one name, one EPUB id each
+                problems.append((path, f"is a folder inside {settings['IMAGES_PATH']}/: put pictures directly in it"))
             elif stat.S_ISREG(mode) and images in path.parents:
                 if (problem := image_problem(path, settings["IMAGE_SIGNATURES"])) is not None:
                     problems.append((path, problem))
+                elif os.lstat(path).st_size > settings["IMAGE_MAX_BYTES"]:
+                    problems.append((path, f"is {os.lstat(path).st_size} bytes, over the {settings['IMAGE_MAX_BYTES']} "
+                                           "a picture may have (it loads after the text, on slow phones too): make it "
+                                           "smaller"))
             elif stat.S_ISREG(mode) and path.resolve() not in shared_files:
                 in_content = any(folder_path in path.parents for folder_path in content_folders)
                 records_of = name.removesuffix(RECORDS_SUFFIX) + ".md"
