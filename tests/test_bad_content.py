@@ -243,3 +243,18 @@ def test_a_picture_over_the_limit_or_in_a_folder_of_its_own_is_refused(builder, 
         f"error: content/images/large.png: is {IMAGE_MAX_BYTES + 8} bytes, over the {IMAGE_MAX_BYTES} a picture may "
         "have (it loads after the text, on slow phones too): make it smaller",
         "error: content/images/scans: is a folder inside images/: put pictures directly in it"]
+
+
+def test_a_hidden_character_in_an_evidence_record_is_refused(builder, tmp_path):
+    """A record's quote is published on the evidence page: a right-to-left override there could
+    turn '25' into '52' for a reader, as in a page."""
+    content = shutil.copytree(ROOT / "content", tmp_path / "content")
+    records = content / "pages" / "about.evidence.toml"
+    lines = records.read_text("utf-8").split("\n")
+    number = next(n for n, line in enumerate(lines) if line.startswith("says = "))
+    lines[number] = lines[number].replace("says = ", "says = \u202e", 1)
+    records.write_text("\n".join(lines), "utf-8")
+    status, log = builder.build(tmp_path / "out", content, tmp_path / "build.log")
+    assert status == 1 and "Traceback" not in log
+    assert only_errors(log) == [f"error: content/pages/about.evidence.toml:{number + 1}: invisible character U+202E "
+                                "(right-to-left override) can hide or reorder text; delete it"]

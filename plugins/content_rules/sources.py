@@ -269,6 +269,9 @@ def tree_problems(settings):
                     if not Path(folder, records_of).is_file():
                         problems.append((path, f"holds evidence records for {records_of}, which does not exist: "
                                                "rename or delete it"))
+                    # Its quotes are published on the evidence page: no character may hide or reorder them.
+                    problems.extend((path, problem) for problem in
+                                    invisible_characters(path.read_text("utf-8", errors="replace")))
                 elif in_content and path.suffix != ".md":
                     problems.append((path, f"is not a Markdown (.md) file: only .md files, and their evidence records "
                                            f"(name{RECORDS_SUFFIX}), belong in {folders}; pictures in "
