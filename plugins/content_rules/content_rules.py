@@ -267,21 +267,21 @@ def intrasite_links(root):
 
 def check_intrasite_links(content, links):
     source_dir = os.path.dirname(content.source_path)
-    content_root = os.path.abspath(content.settings["PATH"])
-    pages = [os.path.join(content_root, folder) for folder in (*content.settings["ARTICLE_PATHS"],
-                                                                *content.settings["PAGE_PATHS"])]
-    images = os.path.join(content_root, content.settings["IMAGES_PATH"])
+    settings = content.settings
+    content_root = os.path.abspath(settings["PATH"])
+    # Pelican publishes whatever a link names: a {static} link may name only a picture, a
+    # {filename} link only a page ((folders, file endings) each may name).
+    publishable = {"static": ([settings["IMAGES_PATH"]], tuple(settings["IMAGE_SIGNATURES"])),
+                   "filename": ([*settings["ARTICLE_PATHS"], *settings["PAGE_PATHS"]], (".md",))}
     for kind, path, fragment in links:
         base = content_root if path.startswith("/") else source_dir
         linked = os.path.normpath(os.path.join(base, path.lstrip("/")))
-        # Pelican publishes whatever a link names: only pages and pictures may be named.
-        allowed = ([images], tuple(content.settings["IMAGE_SIGNATURES"])) if kind == "static" else (pages, (".md",))
+        folders, endings = publishable[kind]
         if os.path.commonpath([content_root, os.path.abspath(linked)]) != content_root:
             yield path, f"link to '{path}' points outside content/"
         elif not os.path.isfile(linked):
             yield path, f"link to '{path}': there is no such file"
-        elif not linked.endswith(allowed[1]) or not any(os.path.commonpath([folder, linked]) == folder
-                                                        for folder in allowed[0]):
+        elif not linked.endswith(endings) or os.path.relpath(linked, content_root).split(os.sep)[0] not in folders:
             what = "a picture in content/images/" if kind == "static" else "a page (.md) in articles/ or pages/"
             yield path, f"link to '{path}' names a file the site does not publish: {{{kind}}} links name {what}"
         elif fragment:
