@@ -91,6 +91,12 @@ REFERENCES_READ_FILE = "references-read.toml"
 
 FOOTNOTE_PLACE_MARKER = "///References///"
 
+# The marks a page may add, the only markup it writes beyond Markdown (content_rules/sources.py
+# refuses any other): a box of paragraphs, <div class="..." markdown="1">, or an attribute list,
+# {: .advice }. Each is read by our code: the every-fact rule (advice), page_structure (the main
+# message, icon arrays) and the theme.
+CONTENT_CLASSES = {"advice", "icon-array", "main-message", "notes-space", "checklist", "callout", "callout-warning"}
+
 MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.meta": {},
@@ -99,7 +105,6 @@ MARKDOWN = {
         "markdown.extensions.def_list": {},
         "markdown.extensions.attr_list": {},
         "markdown.extensions.md_in_html": {},
-        "markdown.extensions.admonition": {},
         "markdown.extensions.smarty": {},
         "markdown.extensions.abbr": {},
         "markdown.extensions.footnotes": {

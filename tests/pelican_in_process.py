@@ -27,9 +27,9 @@ PYTHON_M_DEPTH = 3
 # from the state an import leaves, as a fresh process would.
 PRELOAD = ["pelican", "pelican.generators", "pelican.readers", "pelican.writers", "pelican.plugins._utils",
            "markdown", *(f"markdown.extensions.{name}" for name in ("meta", "tables", "def_list", "attr_list",
-                                                                    "md_in_html", "admonition", "smarty", "abbr",
+                                                                    "md_in_html", "smarty", "abbr",
                                                                     "footnotes", "toc")),
-           "jinja2", "lxml.html", "html5lib", "nh3", "rcssmin", "bs4",
+           "jinja2", "lxml.html", "nh3", "rcssmin", "bs4",
            "content_rules", "page_structure", "minify_css", "accessible_tables.accessible_tables"]
 
 

@@ -92,10 +92,10 @@ def test_bad_input_stops_the_build_with_one_clear_error(case, builder, tmp_path)
 
 
 # One case from each stage where the build stops: the files in content/, the shared references,
-# a file's metadata, its encoding, its rendered HTML, and the pages as written (into make's
-# staging folder, never output/).
+# a file's metadata, its encoding, the markup it writes (the door), its rendered HTML, and the
+# pages as written (into make's staging folder, never output/).
 THROUGH_MAKE = ["symlinked-markdown-file", "reference-defined-twice", "misspelled-key", "not-utf-8",
-                "script-element", "id-taken-from-the-theme"]
+                "script-element", "commercial-link", "heading-takes-the-themes-id"]
 
 
 @pytest.mark.parametrize("case", THROUGH_MAKE)
@@ -193,15 +193,15 @@ def test_crlf_line_ends_and_a_byte_order_mark_build_normally(builder, tmp_path):
     assert "<h1>About this site</h1>" in (tmp_path / "out" / "about.html").read_text("utf-8")
 
 
-def test_html_in_a_title_is_shown_as_text_not_run(builder, tmp_path):
+def test_html_in_a_title_is_refused_at_the_door_and_an_ampersand_is_text(builder, tmp_path):
     page = (ROOT / "content" / "pages" / "about.md").read_text("utf-8")
-    title = 'About <script>alert("x")</script> & more'
     status, log = build_with(builder, tmp_path, "pages/about.md",
-                             page.replace("Title: About this site", f"Title: {title}"))
+                             page.replace("Title: About this site", 'Title: About <script>alert("x")</script>'))
+    assert status == 1 and only_errors(log)[0].startswith("error: content/pages/about.md:1: '<script>' is HTML")
+    status, log = build_with(builder, tmp_path / "plain", "pages/about.md",
+                             page.replace("Title: About this site", "Title: About this site & more"))
     assert status == 0, log
-    html = (tmp_path / "out" / "about.html").read_text("utf-8")
-    assert "<script>alert" not in html
-    assert "About &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; more" in html
+    assert "About this site &amp; more" in (tmp_path / "plain" / "out" / "about.html").read_text("utf-8")
 
 
 def test_a_page_past_its_next_review_says_so_and_the_build_names_it(builder, tmp_path):

@@ -43,7 +43,7 @@ EDITS = [
     ("a claim added to the About page", "content/pages/about.md", "There are no adverts.",
      "There are no adverts. Ketamine is safe for most people.", CHANGED),
     ("a claim in raw HTML", "content/pages/about.md", "## What this site is not",
-     "<p>Ketamine cures pain.</p>\n\n## What this site is not", "has no evidence record"),
+     "<p>Ketamine cures pain.</p>\n\n## What this site is not", "is HTML: a page is Markdown"),
     ("a claim in code", "content/pages/about.md", "## What this site is not",
      "    ketamine cures pain\n\n## What this site is not", "has no evidence record"),
     ("a number in a heading", ARTICLE, "## The Bottom Line", "## The Bottom Line: 9 in 10 feel better",
@@ -64,7 +64,7 @@ EDITS = [
     ("a claim in an image's alt text", ARTICLE, "No one knows how big this risk is",
      "![At pain doses the risk is none]({index}) No one knows how big this risk is", CHANGED),
     ("a claim written straight into a list", "content/pages/about.md", "## What this site is not",
-     "<ol>Ketamine cures pain for good.</ol>\n\n## What this site is not", "has no evidence record"),
+     "<ol>Ketamine cures pain for good.</ol>\n\n## What this site is not", "is HTML: a page is Markdown"),
     ("advice that cites a source", ARTICLE, "every medicine you take.\n{: .advice }",
      "every medicine you take.[^ketalar]\n{: .advice }", "this advice cites a source"),
     ("two glossary terms swapped", "content/pages/glossary.md", "\nFibromyalgia\n:   ", "\nNeuropathic pain\n:   ",
@@ -111,14 +111,14 @@ def test_a_claim_in_a_row_header_changes_each_cell_of_its_row(builder, tmp_path)
 def test_a_statement_about_the_site_cannot_hide_on_a_page_of_facts(builder, tmp_path):
     records = f"{ARTICLE.removesuffix('.md')}.evidence.toml"
     content = shutil.copytree(ROOT / "content", tmp_path / "content")
-    for path, add in ((ARTICLE, "\n<div>Ketamine is safe for almost everyone.</div>\n"),
+    for path, add in ((ARTICLE, "\nKetamine is safe for almost everyone.[^cohen2018]\n"),
                       (records, "\n[[site]]\nsays = 'Ketamine is safe for almost everyone.'\n")):
         target = tmp_path / path
         target.write_text(target.read_text("utf-8").replace("\n## The Bottom Line", add + "\n## The Bottom Line")
                           if path == ARTICLE else target.read_text("utf-8") + add, "utf-8")
     status, log = builder.build(tmp_path / "out", content, tmp_path / "build.log")
     errors = [line for line in log.splitlines() if line.startswith("error:")]
-    assert status != 0 and len(errors) == 1 and "holds no statement about the site" in errors[0], errors
+    assert status != 0 and "holds no statement about the site" in errors[0], errors
 
 
 def test_the_changed_line_is_the_edited_statement_in_the_markdown(builder, tmp_path):

@@ -17,7 +17,6 @@ becomes such a line too.
 A page past its Next_review gets `review_overdue`, which the theme shows, and one "notice:" line.
 """
 
-import copy
 import datetime
 import logging
 import os
@@ -33,14 +32,13 @@ from pathlib import Path
 import jinja2
 import lxml.etree
 import lxml.html
-import markdown
 from pelican import signals
 from pelican.contents import Article, Page
 from pelican.readers import MarkdownReader
 
 from . import evidence, shared_references, sources
 from .evidence import ADVICE_CLASS
-from .html_policy import html_problems, icon_numbers, parse, parse_with_errors
+from .html_policy import html_problems, icon_numbers, parse
 from .shared_files import read_shared_files
 from .shared_references import WORD_JOINER
 
@@ -58,8 +56,6 @@ LINE_PREFIX = re.compile(r"line (\d+): ")  # how sources.py and shared_files.py 
 WORD = re.compile(r"\w+")
 # The blocks of a page's text that state facts, as an editor would call them.
 FACT_BLOCKS = {"p": "paragraph", "li": "list item", "td": "table cell", "dd": "definition"}
-# {(label, its text in references.md): how its item reads on a page}, rendered once a build.
-rendered_references = {}
 # (linking file, target file, fragment) of each link into another page, checked once all are read.
 fragment_links = []
 content_parent = Path.cwd()  # paths are shown from here: "content/pages/x.md"
@@ -201,7 +197,6 @@ def build_started(pelican):
     """A build starts from nothing: a build that stopped (pelican --autoreload runs the next one in
     the same process) leaves no problem, link or rendering behind for the next to report."""
     OneLineErrors.building = True
-    rendered_references.clear()
     fragment_links.clear()
     problems.clear()
 
@@ -329,16 +324,6 @@ def check_citations(root):
             yield f"[^{label}]", f"cites [^{label}], which is not in the shared references (content/references.md)"
 
 
-def check_entities(root):
-    # An entity (&#x202E;), in text or an attribute, writes what the source check cannot see.
-    # The word joiner is ours (shared_references' CitationMarkJoiner).
-    values = [*root.itertext(), *(value for element in root.iter() for value in element.attrib.values())]
-    for character in sources.hidden_characters(" ".join(values)):
-        if character != WORD_JOINER:
-            yield None, (f"an entity writes the invisible character {sources.character_name(character)} "
-                         "into the page, where it can hide or reorder text; delete it")
-
-
 def cites(element):
     """Has a citation mark that leads to one of the page's references (a mark written by hand that
     points anywhere else cites nothing), or a citation the build does not know (reported as that)."""
@@ -428,7 +413,7 @@ def uncited_facts(root):
     or every item cites its own. Advice (ADVICE_CLASS) needs none, but may state no number."""
     for block in root.iter(*FACT_BLOCKS):
         text, inline = own_part(block)
-        if not text or block.xpath("ancestor::div[@class='footnote']") or block.get("class") == "admonition-title":
+        if not text or block.xpath("ancestor::div[@class='footnote']"):
             continue
         if ADVICE_CLASS in " ".join(block.xpath("ancestor-or-self::*/@class")).split():  # as the records rule reads it
             if re.search(r"\d", text):
@@ -443,101 +428,6 @@ def uncited_facts(root):
             continue
         yield text, (f"this {FACT_BLOCKS[block.tag]} states a fact but cites no source ('{text[:50]}'): cite it "
                      "with [^label], or mark advice that states no fact with {: .advice }")
-
-
-def reading(item):
-    """A reference list item as it reads and links, whatever its number on the page: its markup
-    with abbreviations as plain words (a page explains each once) and no back-link label."""
-    item = copy.deepcopy(item)
-    lxml.etree.strip_tags(item, "abbr")
-    for backlink in item.xpath(".//a[@aria-label]"):
-        del backlink.attrib["aria-label"]
-    return lxml.etree.tostring(item, encoding="unicode", with_tail=False)
-
-
-def shared_reading(label, settings):
-    """How the shared reference `label` reads on a page, as the build renders it (None if there is none)."""
-    definition = shared_references.shared.references.get(label) if shared_references.shared else None
-    if definition is None:
-        return None
-    key = (label, definition.text)
-    if key not in rendered_references:
-        notes = parse(markdown.Markdown(**settings["MARKDOWN"]).convert(f"[^{label}]"))
-        rendered_references[key] = reading(notes.find(".//li"))
-    return rendered_references[key]
-
-
-def bare(element):
-    """Holds no words of its own, outside its children."""
-    return not (element.text or "").strip() and not any((child.tail or "").strip() for child in element)
-
-
-def hand_written(what, hint=""):
-    return f"writes {what} by hand: cite with [^label], and add a source to content/references.md{hint}"
-
-
-def footnote_markup(root, shared_reading):
-    """A reference or citation mark the footnotes did not write, however it was written (HTML,
-    attr_list, entities): a reference of the page's own would pass as one of content/references.md.
-    Theirs is one list (div.footnote: a rule, then an ol of items, each exactly the shared reference
-    its id names, `shared_reading(label)`), last on the page; and marks, each a superscript holding
-    one link to an item, with the item's number as its text."""
-    lists = root.xpath(".//*[contains(concat(' ', normalize-space(@class), ' '), ' footnote ')]")
-
-    def as_written_by_the_footnotes(notes):
-        items = notes.xpath("./ol/li")
-        return (notes.tag == "div" and [child.tag for child in notes] == ["hr", "ol"] and bare(notes)
-                and bare(notes[1]) and items and len(items) == len(notes[1])
-                and all(li.get("id", "").startswith("fn-") and reading(li) == shared_reading(li.get("id")[3:])
-                        for li in items))
-
-    def last_on_the_page(notes):
-        return notes.getparent() is root and notes.getnext() is None and not (notes.tail or "").strip()
-
-    written = [candidate for candidate in lists if as_written_by_the_footnotes(candidate)]
-    if len(lists) == 1 and written and not last_on_the_page(written[0]):
-        yield None, ("the list of references is inside a box or has text after it: put ///References/// "
-                     "on a line of its own at the end of the page, outside any box")
-        return
-    genuine = [candidate for candidate in written if last_on_the_page(candidate)]
-    notes = genuine[0] if len(genuine) == 1 else None
-    for forged in (element for element in lists if element is not notes):
-        yield text_of(forged) or None, hand_written(f'<{forged.tag} class="footnote">, a reference list')
-    numbers = {li.get("id"): str(n) for n, li in enumerate(notes.xpath("./ol/li") if notes is not None else [], 1)}
-    for sup in root.iter("sup"):
-        links = list(sup)
-        is_mark = (len(links) == 1 and links[0].tag == "a" and links[0].get("class") == "footnote-ref"
-                   and (sup.text or "") in ("", WORD_JOINER) and not (links[0].tail or "").strip()
-                   and numbers.get(links[0].get("href", "")[1:]) == text_of(links[0]))
-        if not is_mark:
-            yield text_of(sup) or None, hand_written(
-                f"<sup>{text_of(sup)[:20]}</sup>, a citation mark",
-                " (a superscript is only ever a citation mark here: write \u00b2 and such as characters)")
-    for link in root.xpath(".//a[contains(@class, 'footnote-ref')]"):
-        if link.getparent().tag != "sup":
-            yield text_of(link) or None, hand_written('<a class="footnote-ref">, a citation mark')
-    for link in root.xpath(".//a[contains(@class, 'footnote-backref')]"):
-        if notes is None or notes not in link.iterancestors():
-            yield text_of(link) or None, hand_written('<a class="footnote-backref">, a back-link')
-
-
-HEADINGS = ("h2", "h3", "h4", "h5", "h6")
-
-
-def check_ids(root):
-    """Only sections have ids of the page's own (the footnotes name their marks and items): an id
-    on a paragraph could take a section's address, and the table of contents would move the
-    section to "..._1", so a link to it (the Key Facts' link to the warning signs) lands elsewhere."""
-    taken = {element.get("id") for element in root.xpath(".//*[@id]") if element.tag not in HEADINGS}
-    for element in root.xpath(".//*[@id]"):
-        own = element.get("id")
-        if element.tag in HEADINGS:
-            if re.search(r"_\d+$", own) and own.rsplit("_", 1)[0] not in taken:  # else told below, once
-                yield text_of(element), (f"two sections would have the id '{own.rsplit('_', 1)[0]}': give this "
-                                         "heading other words, or take the id off whatever else has it")
-        elif not own.startswith(("fn-", "fnref-")):  # the footnotes' own, judged by footnote_markup
-            yield text_of(element)[:60] or None, (f"gives a {element.tag} the id '{own}': only a section's heading "
-                                                  "has an id, which the page makes from its words")
 
 
 def check_marks(root):
@@ -560,17 +450,15 @@ def check_marks(root):
                     "compared with 18 in 100 ...'")
 
 
-RULES = (check_entities, same_page_links, check_headings, check_tables, check_citations, check_ids, check_marks)
+RULES = (same_page_links, check_headings, check_tables, check_citations, check_marks)
 
 
 def page_facts(html, settings):
     """What a page's HTML alone tells the checks: ([(needle, problem)], its intrasite links)."""
-    parsed = parse_with_errors(html)
-    problems = [(None, problem) for problem in html_problems(html, settings["SOURCE_DOMAINS"], parsed)]
-    root = parsed[0]
+    root = parse(html)
+    problems = html_problems(html, settings["SOURCE_DOMAINS"], root)
     for rule in RULES:
         problems.extend(rule(root))
-    problems.extend(footnote_markup(root, lambda label: shared_reading(label, settings)))
     return problems, list(intrasite_links(root)), root
 
 
@@ -591,10 +479,7 @@ def check_content(content):
     if isinstance(content, Article) or cites(root):
         problems.extend(uncited_facts(root))
     summary = content.metadata.get("summary") or ""
-    problems += [(None, problem) for problem in html_problems(summary, content.settings["SOURCE_DOMAINS"])]
-    if summary:  # an entity there ("&rlm;") writes what the source check cannot see, as in a page
-        problems += [(None, f"line {metadata_line(content.source_path, 'summary')}: 'Summary:' {problem}")
-                     for _, problem in check_entities(parse(summary))]
+    problems += [(None, problem) for _, problem in html_problems(summary, content.settings["SOURCE_DOMAINS"])]
     content.evidence_units = list(evidence.units(root, own_part, marks, lead_in_marks))
     for key in ("title", "summary", "menu_label"):  # labels: they state no fact, so no number
         if found := evidence.numbers(content.metadata.get(key) or ""):
@@ -621,10 +506,12 @@ def check_written_page(path, context):
     if content is None or not str(path).endswith(".html"):
         return
     with open(path, encoding="utf-8") as page:
-        # lxml is enough here: the content inside was already read as a browser reads it.
         ids = lxml.html.fromstring(page.read()).xpath("//@id", smart_strings=False)
+    own = {element.get("id"): element for element in parse(content._content).xpath(".//*[@id]")}
     for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
-        report(content.source_path, f"the id '{duplicate}' is used twice on the page: give the section its own id")
+        needle = text_of(own[duplicate]) if duplicate in own else None  # the heading that took it
+        report(content.source_path, f"the id '{duplicate}' is used twice on the page: give the section its own "
+               "words", needle)
 
 
 def stop_after_writing(pelican):

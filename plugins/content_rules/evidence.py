@@ -113,7 +113,7 @@ def units(root, own_part, marks, lead_in):
         if not text:
             continue
         classes = " ".join(block.xpath("ancestor-or-self::*/@class")).split()
-        if block.tag in LABEL_TAGS or "admonition-title" in (block.get("class") or "").split():
+        if block.tag in LABEL_TAGS:
             kind = "label"
         elif ADVICE_CLASS in classes:
             kind = "advice"

@@ -8,7 +8,7 @@ from collections import namedtuple
 from pathlib import Path
 
 from .html_policy import host_allowed, url_problem
-from .sources import invisible_characters, lookalike_letters, read_text
+from .sources import invisible_characters, lookalike_letters, markup_problems, read_text
 
 REFERENCE_DEFINITION = re.compile(r"\[\^([^\]\n]+)\]:[ \t]*(.*)")
 ABBREVIATION_DEFINITION = re.compile(r"\*\[([^\]\n]+)\]:[ \t]*(.*)")
@@ -35,7 +35,7 @@ def read_definitions(path, pattern, what, kind=None):
     text, problem = read_text(path)
     if problem:
         return {}, [problem]
-    problems = list(invisible_characters(text))
+    problems = [*invisible_characters(text), *markup_problems(text, set())]  # what a page may not write
     if kind == "abbreviation":  # a meaning is a tooltip in plain English: no lookalike letters
         problems += lookalike_letters(text)
     definitions = {}

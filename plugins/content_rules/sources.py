@@ -28,6 +28,20 @@ DATE_FIELDS = ("date", "modified", "reviewed", "next_review")
 CONFLICT_MARKER = re.compile(r"^(<{7}|>{7}|\|{7})(?: |$)")  # what git leaves when a merge stops
 FILE_NAME = re.compile(r"[a-z0-9][a-z0-9-]*\.md")  # one an editor can type and every tool shows
 FIRST_YEAR = 2000
+# The door: what a page writes beyond Markdown. Markdown passes HTML, comments and entities to the
+# page as written, so any is refused here, by line: the one HTML a page holds is a box of
+# paragraphs, `<div class="..." markdown="1">` and `</div>`, each a whole line, whose classes are
+# CONTENT_CLASSES (pelicanconf.py); attribute lists only add those classes (`{: .advice }`).
+# Autolinks (<https://...>) are links, judged as links. A page shows no code, so a tag in a
+# code span is refused too.
+MARKUP = re.compile(r"<[A-Za-z/!?][^<>]{0,30}>?|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+AUTOLINK = re.compile(r"<https?://[^<>\s]*>")
+BOX_START = re.compile(r'<div class="([^"<>&]*)" markdown="1">')
+BOX_END = "</div>"
+# Any brace but Pelican's own link forms ({filename}, {static}, {index}), which are not text.
+BRACES = re.compile(r"\{(?!(?:filename|static|index)\})[^}\n]*\}?")
+SITE_CLASSES = "CONTENT_CLASSES in pelicanconf.py"
+CLASS_LIST = re.compile(r"\{:?[ ]*((?:\.[a-z][a-z-]*[ ]*)+)\}")
 DRAFT = ("is marked 'Status: draft', and Pelican would still publish it (at drafts/); "
          "keep unfinished pages out of content/ until they are ready")
 
@@ -107,6 +121,38 @@ def outside_code(lines):
             fence = None
         elif fence is None:
             yield number, line
+
+
+def markup_problems(text, classes, marker=None):
+    """The door (MARKUP above): markup a file writes beyond Markdown, one problem a line; and the
+    references' `marker`, which may not stand in a box (the references close the page)."""
+    boxes = []  # the lines of the boxes still open
+    for number, line in enumerate(text.split("\n"), 1):
+        line = line.rstrip()  # a CRLF file, trailing spaces
+        markup = MARKUP.search(AUTOLINK.sub("", line))
+        braces = [b[0] for b in BRACES.finditer(line) if not (listed := CLASS_LIST.fullmatch(b[0]))
+                  or {name.lstrip(".") for name in listed[1].split()} - classes]
+        if box := BOX_START.fullmatch(line):
+            if not box[1].split() or set(box[1].split()) - classes:
+                yield f"line {number}: a box of class '{box[1]}', which is not one of the site's ({SITE_CLASSES})"
+        elif line == BOX_END and not boxes:
+            yield f"line {number}: '{BOX_END}' closes no box ('<div class=\"...\" markdown=\"1\">' above it)"
+        elif line == BOX_END:
+            boxes.pop()
+        elif line == marker and boxes:
+            yield f"line {number}: '{marker}' is inside a box: put it at the end of the page, outside any box"
+        elif markup and markup[0].startswith("&"):
+            yield f"line {number}: '{markup[0]}' is an HTML entity: type the character itself, or words"
+        elif markup:
+            yield (f"line {number}: '{markup[0]}' is HTML: a page is Markdown, and its one HTML is a box "
+                   f"('<div class=\"advice\" markdown=\"1\">', then '{BOX_END}', each a line of its own)")
+        elif braces:
+            yield (f"line {number}: '{braces[0][:40]}' is an attribute list that does more than add one of the "
+                   f"site's classes ({SITE_CLASSES}), like '{{: .advice }}'")
+        if line.startswith("<div") and BOX_END not in line:  # a box, even refused: its end is no second mistake
+            boxes.append(number)
+    for number in boxes:
+        yield f"line {number}: this box is never closed: end it with '{BOX_END}' on a line of its own"
 
 
 def parse_metadata(text):
@@ -205,12 +251,13 @@ def source_problems(path, kind, settings, today):
     for number, line in enumerate(text.split("\n"), 1):
         if CONFLICT_MARKER.match(line):
             yield f"line {number}: a merge-conflict marker ('{line[:7]}'): resolve the conflict and delete the markers"
+    yield from markup_problems(text, settings["CONTENT_CLASSES"], settings["FOOTNOTE_PLACE_MARKER"])
     pairs, body = parse_metadata(text)
     yield from metadata_problems(pairs, kind, settings, today)
     marker, lines = settings["FOOTNOTE_PLACE_MARKER"], [line.strip() for _, line in outside_code(body)]
     if any(marker in line and line != marker for line in lines):
         yield f"'{marker}' must be a line of its own: the references are put where it stands"
-    if marker in lines and any(lines[lines.index(marker) + 1:]):
+    if marker in lines and any(line != BOX_END for line in lines[lines.index(marker) + 1:] if line):
         yield f"text after '{marker}' would never be shown: move it above the References heading"
     for image in IMAGE_WITHOUT_ALT.findall(text):  # Pelican itself only warns, mid-read
         yield f"image '{image}' has no alt text: describe it, e.g. ![Bar chart of ...]({image})"

@@ -66,7 +66,6 @@ def test_advice_needs_no_citation_but_may_state_no_number():
 
 @pytest.mark.parametrize("html", [
     '<div class="footnote"><ol><li id="fn-a"><p>Smith 2020.</p></li></ol></div>',  # the references themselves
-    '<div class="admonition note"><p class="admonition-title">Note</p><p>Cited.' + MARK + "</p></div>",
     f"<ul><li><p>Cited.{MARK}</p></li></ul>",  # a block of blocks: its inner blocks are what is checked
     "<p> </p>",
     # A citation the build does not know is reported as that, once: not as facts without a source.
