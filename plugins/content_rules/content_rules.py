@@ -324,6 +324,16 @@ def check_citations(root):
             yield f"[^{label}]", f"cites [^{label}], which is not in the shared references (content/references.md)"
 
 
+def hidden_in_page(root):
+    """An invisible character in the rendered page, however Markdown came to write it: the door
+    reads the source, and this is its backstop. The word joiner is ours (CitationMarkJoiner)."""
+    values = [*root.itertext(), *(value for element in root.iter() for value in element.attrib.values())]
+    for character in sources.hidden_characters(" ".join(values)):
+        if character != WORD_JOINER:
+            yield None, (f"the page would hold the invisible character {sources.character_name(character)}, "
+                         "which can hide or reorder text: delete it, or whatever writes it")
+
+
 def cites(element):
     """Has a citation mark that leads to one of the page's references (a mark written by hand that
     points anywhere else cites nothing), or a citation the build does not know (reported as that)."""
@@ -450,7 +460,7 @@ def check_marks(root):
                     "compared with 18 in 100 ...'")
 
 
-RULES = (same_page_links, check_headings, check_tables, check_citations, check_marks)
+RULES = (hidden_in_page, same_page_links, check_headings, check_tables, check_citations, check_marks)
 
 
 def page_facts(html, settings):
@@ -479,7 +489,8 @@ def check_content(content):
     if isinstance(content, Article) or cites(root):
         problems.extend(uncited_facts(root))
     summary = content.metadata.get("summary") or ""
-    problems += [(None, problem) for _, problem in html_problems(summary, content.settings["SOURCE_DOMAINS"])]
+    problems += [(None, f"'Summary:' {problem}") for _, problem in
+                 [*html_problems(summary, content.settings["SOURCE_DOMAINS"]), *hidden_in_page(parse(summary))]]
     content.evidence_units = list(evidence.units(root, own_part, marks, lead_in_marks))
     for key in ("title", "summary", "menu_label"):  # labels: they state no fact, so no number
         if found := evidence.numbers(content.metadata.get(key) or ""):

@@ -39,6 +39,10 @@ def icon_numbers(element):
     return [int(n) for n in PER_100.findall(" ".join(text.replace("\u2060", "").split()))]
 # Pelican's own link forms: a wrong target stops the build (checked in content_rules).
 INTRASITE = re.compile(r"^\{(filename|static|index)\}")
+# What follows one: a path in content/ ({index}: none) and a #section; Pelican keeps any host,
+# scheme or query written after it ("{index}//clinic.example/"), so nothing else may follow.
+INTRASITE_REST = {"filename": re.compile(r"(/?[\w.-]+)+(#[\w-]*)?"), "static": re.compile(r"(/?[\w.-]+)+"),
+                  "index": re.compile(r"(#[\w-]*)?")}
 SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
 # Browsers drop these anywhere in a URL, so "java\tscript:" is "javascript:".
 IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]")
@@ -64,7 +68,12 @@ def url_problem(url, domains):
     https links to an allowed host pass."""
     plain = IGNORED_IN_URLS.sub("", url)
     lowered = plain.lower()
-    if not plain or plain.startswith("#") or INTRASITE.match(plain):
+    if intrasite := INTRASITE.match(plain):
+        if INTRASITE_REST[intrasite[1]].fullmatch(plain[intrasite.end():]):
+            return None
+        return (f"link '{url}': after {intrasite[0]} comes only a path in content/ and a #section "
+                f"({{filename}}/pages/name.md#section), never a host, scheme or '?'")
+    if not plain or plain.startswith("#"):
         return None
     if "\\" in plain:
         return f"link '{url}' contains a backslash, which browsers read as '/'"

@@ -23,6 +23,10 @@ IMAGE_WITHOUT_ALT = re.compile(r"!\[\s*\]\(\s*([^)\s]*)")
 # which can turn "25 mg" into "gm 52", zero-width and tag characters), line and paragraph
 # separators, private-use and unassigned code points. INVISIBLE is a quick filter for candidates.
 HIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Co", "Cn", "Cs"}
+# Unicode's default-ignorable marks, invisible though not format characters: the combining
+# grapheme joiner, Khmer and Mongolian ones, and variation selectors (one after a pictograph is
+# an emoji's own, taken out before this is read).
+IGNORABLE_MARKS = re.compile("[\u034f\u17b4\u17b5\u180b-\u180f\ufe00-\ufe0f\U000e0100-\U000e01ef]")
 INVISIBLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\xac\xae-\u02ff]")
 DATE_FIELDS = ("date", "modified", "reviewed", "next_review")
 CONFLICT_MARKER = re.compile(r"^(<{7}|>{7}|\|{7})(?: |$)")  # what git leaves when a merge stops
@@ -35,7 +39,7 @@ FIRST_YEAR = 2000
 # Autolinks (<https://...>) are links, judged as links. A page shows no code, so a tag in a
 # code span is refused too.
 MARKUP = re.compile(r"<[A-Za-z/!?][^<>]{0,30}>?|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
-AUTOLINK = re.compile(r"<https?://[^<>\s]*>")
+AUTOLINK = re.compile(r"<https?://[^<>\s\"']*>")
 BOX_START = re.compile(r'<div class="([^"<>&]*)" markdown="1">')
 BOX_END = "</div>"
 # Any brace but Pelican's own link forms ({filename}, {static}, {index}), which are not text.
@@ -60,15 +64,16 @@ def read_text(path):
     return text.removeprefix("\ufeff"), None
 
 
-# A zero-width joiner between two pictographs joins them into one emoji ("👩‍⚕️"): it hides nothing.
+# A pictograph's emoji selector (U+FE0F), and a zero-width joiner between two pictographs, make
+# one emoji ("👩‍⚕️"): they hide nothing.
 PICTOGRAPH = "[\u2600-\u27bf\U0001f000-\U0001faff]"
-EMOJI_JOINER = re.compile(f"({PICTOGRAPH}\ufe0f?)\u200d(?={PICTOGRAPH})")
+EMOJI_JOINER = re.compile(f"({PICTOGRAPH})\ufe0f?(?:\u200d(?={PICTOGRAPH}))?")
 
 
 def hidden_characters(text):
     """The characters in `text` that hide or reorder text, in order (for a page's entities too)."""
     return [c for c in dict.fromkeys(INVISIBLE.findall(EMOJI_JOINER.sub(r"\1", text)))
-            if unicodedata.category(c) in HIDDEN_CATEGORIES and c not in "\t\n\r"]
+            if (unicodedata.category(c) in HIDDEN_CATEGORIES or IGNORABLE_MARKS.match(c)) and c not in "\t\n\r"]
 
 
 def character_name(character):
@@ -129,7 +134,8 @@ def markup_problems(text, classes, marker=None):
     boxes = []  # the lines of the boxes still open
     for number, line in enumerate(text.split("\n"), 1):
         line = line.rstrip()  # a CRLF file, trailing spaces
-        markup = MARKUP.search(AUTOLINK.sub("", line))
+        # Without backslashes: Markdown drops the one in "&\#x202E;", which it then writes as an entity.
+        markup = MARKUP.search(AUTOLINK.sub("", line)) or MARKUP.search(AUTOLINK.sub("", line).replace("\\", ""))
         braces = [b[0] for b in BRACES.finditer(line) if not (listed := CLASS_LIST.fullmatch(b[0]))
                   or {name.lstrip(".") for name in listed[1].split()} - classes]
         if box := BOX_START.fullmatch(line):
@@ -142,7 +148,8 @@ def markup_problems(text, classes, marker=None):
         elif line == marker and boxes:
             yield f"line {number}: '{marker}' is inside a box: put it at the end of the page, outside any box"
         elif markup and markup[0].startswith("&"):
-            yield f"line {number}: '{markup[0]}' is an HTML entity: type the character itself, or words"
+            split = "" if markup[0] in line else ", though a backslash splits it"
+            yield f"line {number}: '{markup[0]}' is an HTML entity{split}: type the character itself, or words"
         elif markup:
             yield (f"line {number}: '{markup[0]}' is HTML: a page is Markdown, and its one HTML is a box "
                    f"('<div class=\"advice\" markdown=\"1\">', then '{BOX_END}', each a line of its own)")

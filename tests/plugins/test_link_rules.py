@@ -27,3 +27,21 @@ def test_a_label_s_own_page_and_a_plain_host_pass(url):
 ])
 def test_a_search_page_or_a_disguised_host_is_refused(url, says):
     assert says in (url_problem(url, DOMAINS) or "")
+
+
+@pytest.mark.parametrize("url", ["{filename}/pages/about.md", "{filename}glossary.md#terms", "{index}", "{index}#top",
+                                 "{static}/images/chart.png"])
+def test_a_link_into_the_site_names_a_path_and_a_section(url):
+    assert url_problem(url, DOMAINS) is None
+
+
+@pytest.mark.parametrize("url", [
+    "{index}//clinic.example/x",  # Pelican keeps the host written after the mark
+    "{index}https://clinic.example/",
+    "{filename}//clinic.example/pages/about.md",
+    "{filename}https://clinic.example/pages/about.md?x",
+    "{filename}/pages/about.md?#no-such-section",  # a '?' kept the link from the existence check
+    "{static}/images/chart.png?x",
+])
+def test_a_link_into_the_site_carries_no_host_scheme_or_query(url):
+    assert "comes only a path in content/" in (url_problem(url, DOMAINS) or "")

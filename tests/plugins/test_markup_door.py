@@ -34,6 +34,8 @@ def test_markdown_and_the_sites_boxes_pass(text):
     ("<p>Hi", "line 1: <p>"),
     ("A &#x202E; mark", "line 1: &#x202E;"),
     ("&rlm;", "line 1: &rlm;"),
+    ("A &\\#x202E; mark", "line 1: &#x202E;"),  # Markdown drops the backslash, then writes the entity
+    ('<https://www.nih.gov/c="x>', 'line 1: <https://www.nih.gov/c="x>'),  # a quote in an autolink is a tag's
     ("`<b>` in code is refused too", "line 1: <b>"),
     ("Text.\n{: #main }", "line 2: {: #main }"),
     ("Text.\n{: .advice #warning-signs }", "line 2: {: .advice #warning-signs }"),
@@ -57,3 +59,21 @@ def test_the_shared_files_take_no_class_at_all():
 
 def refused_in_shared(text):
     return [problem.split(":")[0] for problem in markup_problems(text, set())]
+
+
+def test_invisible_marks_are_found_and_an_emoji_is_not():
+    from plugins.content_rules.sources import hidden_characters
+    assert hidden_characters("keta\ufe00mine keta\u034fmine \U000e0100") == ["\ufe00", "\u034f", "\U000e0100"]
+    assert hidden_characters("A nurse \U0001f469\u200d\u2695\ufe0f and a heart \u2764\ufe0f.") == []
+
+
+def test_the_rendered_page_is_read_for_invisible_characters_too():
+    from plugins.content_rules.content_rules import hidden_in_page
+    from plugins.content_rules.html_policy import parse
+    page = parse('<p>Take it da\u202eily.</p><a title="x\u00ady">y</a>')
+    assert [problem for _, problem in hidden_in_page(page)] == [
+        "the page would hold the invisible character U+202E (right-to-left override), which can hide or reorder "
+        "text: delete it, or whatever writes it",
+        "the page would hold the invisible character U+00AD (soft hyphen), which can hide or reorder text: delete it, "
+        "or whatever writes it"]
+    assert list(hidden_in_page(parse("<p>Cited.<sup>\u2060<a>1</a></sup></p>"))) == []
