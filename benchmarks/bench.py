@@ -17,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 import pelicanconf  # noqa: E402
+from plugins.content_rules.evidence import RECORDS_SUFFIX  # noqa: E402
 from plugins.content_rules.shared_files import read_shared_files  # noqa: E402
 from scripts.build import run_pelican  # noqa: E402
 
@@ -26,11 +27,17 @@ def make_corpus(folder, pages, inline_references):
     shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(ROOT / "content", folder)
     sources = sorted(folder.glob("*/*.md"))
-    text = sorted(folder.glob("articles/*.md"))[0].read_text("utf-8")
+    article = sorted(folder.glob("articles/*.md"))[0]
+    text = article.read_text("utf-8")
     for number in range(1, (pages or 0) - len(sources) + 1):
-        copy = re.sub(r"(?m)^Title: (.*)$", rf"Title: \1 (copy {number})", text, count=1)
+        # A title states no number (content_rules): the copy's is in letters, "copy bc".
+        letters = "".join("abcdefghij"[int(digit)] for digit in str(number))
+        copy = re.sub(r"(?m)^Title: (.*)$", rf"Title: \1 (copy {letters})", text, count=1)
         copy = re.sub(r"(?m)^Slug: (.*)$", rf"Slug: \1-{number:04d}", copy, count=1)
         (folder / "articles" / f"copy-{number:04d}.md").write_text(copy, "utf-8")
+        records = article.with_name(article.stem + RECORDS_SUFFIX)
+        if records.exists():  # each copy's facts keep their evidence records
+            shutil.copy(records, folder / "articles" / f"copy-{number:04d}{RECORDS_SUFFIX}")
     if inline_references:
         references = read_shared_files({**vars(pelicanconf), "PATH": folder}).references
         for path in folder.glob("articles/*.md"):

@@ -16,6 +16,7 @@ included, fails until someone reads the source again and writes the new words be
 """
 
 import difflib
+import functools
 import re
 import tomllib
 import unicodedata
@@ -58,14 +59,17 @@ Quote = namedtuple("Quote", "cites quote unread read_at checked")
 Record = namedtuple("Record", "kind says sources derivation line")
 
 
+TYPED = str.maketrans({**dict.fromkeys("\u2018\u2019\u201b", "'"), **dict.fromkeys("\u201c\u201d\u201f", '"'),
+                      **dict.fromkeys("\u2013\u2014\u2212", "-"), "\u2026": "..."})
+
+
 def plain(text):
-    """Words as compared: typographic quotes and dashes as typed, spaces collapsed."""
-    text = unicodedata.normalize("NFC", text)  # not NFKC: it would read "2\u00b9\u00b9" as "211"
-    for fancy, typed in (("\u2018\u2019\u201b", "'"), ("\u201c\u201d\u201f", '"'), ("\u2013\u2014\u2212", "-")):
-        text = re.sub(f"[{fancy}]", typed, text)
-    return " ".join(text.replace("\u2026", "...").split())
+    """Words as compared: typographic quotes, dashes and ellipses as typed, spaces collapsed."""
+    # NFC, not NFKC: NFKC would read "2\u00b9\u00b9" as "211".
+    return " ".join(unicodedata.normalize("NFC", text).translate(TYPED).split())
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a quote is read once per page that holds its statement
 def numbers(text):
     """Every number the words state, as values: "76%", "seventy-six", "\u00bd", "twice", "1,000"."""
     found = set()
@@ -82,7 +86,7 @@ def numbers(text):
                          if unicodedata.numeric(c, None) is not None)
     found.update(Fraction(unicodedata.numeric(c)).limit_denominator(1000) for c in text
                  if unicodedata.category(c) == "No")
-    return found
+    return frozenset(found)
 
 
 def shown_number(value):
@@ -159,12 +163,12 @@ def read_records(path):
     except tomllib.TOMLDecodeError as error:
         found = re.search(r"line (\d+)", str(error))
         return [], [f"{f'line {found[1]}: ' if found else ''}is not valid TOML: {str(error).split(' (at')[0]}"]
-    lines = text.split("\n")
+    lines = [plain(line) for line in text.split("\n")]
 
     def line_of(says, after=0):
         """The line where `says` begins, after line `after` (records come in file order)."""
         first = plain(says)[:25]
-        return next((n for n, line in enumerate(lines, 1) if n > after and first and first in plain(line)), 0)
+        return next((n for n, line in enumerate(lines, 1) if n > after and first and first in line), 0)
 
     records, problems, last_line = [], [], 0
     for key in data.keys() - {"fact", "site"}:
@@ -193,12 +197,13 @@ def read_records(path):
                                         source["read_at"], source["checked"]))
             if kind == "fact" and not entry.get("source"):
                 problems.append(f"{where}a [[fact]] has no [[fact.source]]: a fact stands on a source's own words")
-            if same := next((r for r in records if r.says == plain(says) and r.kind == kind
+            says = plain(says)
+            if same := next((r for r in records if r.says == says and r.kind == kind
                              and {q.cites for q in r.sources} == {q.cites for q in quotes}), None):
-                problems.append(f"{where}a second record of '{plain(says)[:50]}' (the first is on line "
+                problems.append(f"{where}a second record of '{says[:50]}' (the first is on line "
                                 f"{same.line}): keep one")
                 continue
-            records.append(Record(kind, plain(says), quotes, plain(entry.get("derivation", "")), line))
+            records.append(Record(kind, says, quotes, plain(entry.get("derivation", "")), line))
     return records, problems
 
 
@@ -273,7 +278,8 @@ def likeness(says, text):
 def matching_record(unit, records):
     """The record of a statement: one that says the same words; of two (a table's "Weak or none"),
     the one that quotes the sources it cites."""
-    same = [record for record in records if record.says == plain(unit.text)]
+    text = plain(unit.text)
+    same = [record for record in records if record.says == text]
     cited = {*unit.cites, *unit.lead_in}
     return next((r for r in same if {quote.cites for quote in r.sources} <= cited), same[0] if same else None)
 
