@@ -111,6 +111,8 @@ MARKDOWN = {
             "PLACE_MARKER": FOOTNOTE_PLACE_MARKER,
             "SEPARATOR": "-",
             "BACKLINK_TITLE": "Back to where reference %d is cited",
+            # A mark's brackets are its text, in every edition and reading system, with or without CSS.
+            "SUPERSCRIPT_TEXT": "[{}]",
         },
         # Section ids for "On this page", which links every section: no "#" permalinks.
         "markdown.extensions.toc": {"toc_depth": "2-3"},

@@ -121,7 +121,7 @@ def footnote_problems(soup):
         target = ref.get("href", "")[1:]
         note = soup.find(id=target)
         if note is None or note.find_parent(class_="footnote") is None:
-            problems.append(f"citation [{ref.get_text()}] points to '#{target}', which is not a reference")
+            problems.append(f"citation {ref.get_text()} points to '#{target}', which is not a reference")
     for note in soup.select(".footnote li"):
         backrefs = note.select("a.footnote-backref")
         if not backrefs:

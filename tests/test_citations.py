@@ -64,8 +64,8 @@ def reference_numbering_problems(soup):
     problems, numbers = [], {}
     for mark in soup.select("a.footnote-ref"):
         number = numbers.setdefault(mark["href"], str(len(numbers) + 1))
-        if mark.get_text() != number:
-            problems.append(f"the mark for {mark['href']} shows {mark.get_text()}, not {number}")
+        if mark.get_text() != f"[{number}]":
+            problems.append(f"the mark for {mark['href']} shows {mark.get_text()}, not [{number}]")
     listed = [f"#{li.get('id')}" for li in references]
     if list(numbers) != listed:
         problems.append("the reference list is not in the order of first citation")
@@ -80,7 +80,7 @@ def test_every_article_cites_a_numbered_reference_list_in_order_of_first_citatio
 
 # Small pages written here: a citation mark and its note, as the build writes them.
 def mark(label, number):
-    return f'<sup><a class="footnote-ref" href="#fn-{label}" id="fnref-{label}-{number}">{number}</a></sup>'
+    return f'<sup><a class="footnote-ref" href="#fn-{label}" id="fnref-{label}-{number}">[{number}]</a></sup>'
 
 
 def note(label, link="https://doi.org/10.1000/x"):
@@ -104,7 +104,7 @@ def test_footnote_check_catches_a_dangling_citation_and_an_uncited_reference():
 def test_numbering_check_catches_a_list_out_of_order_and_a_renumbered_mark():
     body = f"<p>A.{mark('a', 1)} B.{mark('b', 2)} A again.{mark('a', 3)}</p>"
     assert reference_numbering_problems(cited_page(body, note("b") + note("a"))) == [
-        "the mark for #fn-a shows 3, not 1", "the reference list is not in the order of first citation"]
+        "the mark for #fn-a shows [3], not [1]", "the reference list is not in the order of first citation"]
     assert reference_numbering_problems(parse('<div class="prose"><p>A.</p></div>')) == ["no numbered reference list"]
 
 

@@ -78,11 +78,11 @@ class FirstUseAbbreviations(Treeprocessor):
 
 
 class CitationMarkJoiner(Postprocessor):
-    """A word joiner (as an entity) opens each citation mark, so "[3]" never starts a line, as if
-    it belonged to the next sentence."""
+    """A word joiner opens each citation mark, so "[3]" never starts a line, as if it belonged to
+    the next sentence (the character itself: 3 bytes a mark, where its entity takes 7)."""
 
     def run(self, text):
-        return CITATION_MARK.sub(rf"\1&#{ord(WORD_JOINER)};\2", text)
+        return CITATION_MARK.sub(rf"\1{WORD_JOINER}\2", text)
 
 
 class SharedReferencesExtension(Extension):

@@ -11,19 +11,17 @@ import hashlib
 from pathlib import Path
 
 import lxml.html
-import rcssmin
+from minify_css.minify_css import minified
 from pelican import signals
 from pelican.generators import Generator
 
 from .epub import chapter_href, write_epub
 from .single_file import edition_pages, edition_parts, pictures
 
-# After the site's stylesheet. A mark's brackets are its text here (single_file.py): the stylesheet
-# must not add more. Headings are a level down (a part's title is its h2), each styled as the
+# After the site's stylesheet. Headings are a level down (a part's title is its h2), each styled as the
 # heading it is on its page (site.css: h1, h2, h3), on screen and on paper. Its contents are
 # printed too (the site hides a page's "On this page" links on paper): they say what it holds.
 PRINT_EDITION_CSS = (
-    ".footnote-ref::before,.footnote-ref::after{content:none}"
     ".print-part h2{font-size:2rem;margin-top:.5em}.print-part h3{font-size:1.5rem}"
     ".print-part h4{font-size:1.25rem;line-height:1.25;margin:1.5em 0 .5em}"
     "@media print{.print-part h2{font-size:20pt;margin-top:.6em}.print-part h3{font-size:16pt}"
@@ -64,7 +62,7 @@ class EditionsGenerator(Generator):
             for image in (image for part in parts for image in part.root.xpath(f".//img[@src='{name}']")):
                 image.set("src", f"data:{media_type};base64,{base64.b64encode(data).decode()}")
         css_file = Path(self.settings["THEME"], "static", "css", self.settings["CSS_FILE"])
-        css = rcssmin.cssmin(css_file.read_text("utf-8")) + PRINT_EDITION_CSS  # as minify_css serves the site's
+        css = minified(css_file) + PRINT_EDITION_CSS
         writer.write_file(
             self.settings["PRINT_EDITION_SAVE_AS"], self.get_template("print-edition"), self.context,
             parts=[{"id": part.id, "page": part.page, "sections": part.sections(), "html": print_part_html(part)}

@@ -3,8 +3,8 @@ edition and the EPUB): every article, newest first, then the pages in menu order
 the 404, are in neither list). Each id gets its part's name as a prefix ("glossary--references"),
 so parts share one file; links to another part become in-edition anchors, to the home page the
 edition's contents, to a page left out plain text. References are numbered once across the
-edition, so "[6]" is one source everywhere, and a mark's brackets are its text ("[1]"), so it
-reads right in any reading system, with or without a stylesheet.
+edition, so "[6]" is one source everywhere (a mark's brackets are its text: SUPERSCRIPT_TEXT in
+pelicanconf.py).
 """
 
 from pathlib import Path

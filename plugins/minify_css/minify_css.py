@@ -9,9 +9,14 @@ import rcssmin
 from pelican import signals
 
 
+def minified(stylesheet):
+    """A stylesheet's text as the site serves it (the print edition inlines it so too)."""
+    return rcssmin.cssmin(Path(stylesheet).read_text("utf-8"))
+
+
 def minify(pelican):
     for stylesheet in sorted(Path(pelican.output_path, pelican.settings["THEME_STATIC_DIR"]).rglob("*.css")):
-        stylesheet.write_text(rcssmin.cssmin(stylesheet.read_text("utf-8")), "utf-8")
+        stylesheet.write_text(minified(stylesheet), "utf-8")
 
 
 def register():
