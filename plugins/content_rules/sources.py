@@ -45,6 +45,7 @@ BOX_END = "</div>"
 # Any brace but Pelican's own link forms ({filename}, {static}, {index}), which are not text.
 BRACES = re.compile(r"\{(?!(?:filename|static|index)\})[^}\n]*\}?")
 SITE_CLASSES = "CONTENT_CLASSES in pelicanconf.py"
+ADMONITION = re.compile(r"[ ]{0,3}(!!!|\?\?\?\+?)[ \t]")  # the admonition and details syntax, not read here
 CLASS_LIST = re.compile(r"\{:?[ ]*((?:\.[a-z][a-z-]*[ ]*)+)\}")
 DRAFT = ("is marked 'Status: draft', and Pelican would still publish it (at drafts/); "
          "keep unfinished pages out of content/ until they are ready")
@@ -147,6 +148,9 @@ def markup_problems(text, classes, marker=None):
             boxes.pop()
         elif line == marker and boxes:
             yield f"line {number}: '{marker}' is inside a box: put it at the end of the page, outside any box"
+        elif ADMONITION.match(line):
+            yield (f"line {number}: '{line.strip()[:30]}' is an admonition, which this site does not read: "
+                   f"write a box ('<div class=\"callout\" markdown=\"1\">', then '{BOX_END}')")
         elif markup and markup[0].startswith("&"):
             split = "" if markup[0] in line else ", though a backslash splits it"
             yield f"line {number}: '{markup[0]}' is an HTML entity{split}: type the character itself, or words"

@@ -45,6 +45,7 @@ def test_markdown_and_the_sites_boxes_pass(text):
     ('<div class="skip-link" markdown="1">\n</div>', "line 1: skip-link"),
     ('<div class="advice">\n</div>', 'line 1: <div class="advice">'),
     ("</div>", "line 1: </div>"),
+    ('!!! footnote "Smith 2020"\n    A study.', 'line 1: !!! footnote "Smith 2020"'),
     ('<div class="advice" markdown="1">\nNever closed.', "line 1: </div>"),
     ('<div class="advice" markdown="1">\n///References///\n</div>', "line 2: ///References///"),
 ])
