@@ -111,6 +111,7 @@ def stop_if_problems():
     if problems:
         found = [f"{path}{f':{line}' if line else ''}: {problem}" for path, line, problem in sorted(set(problems))]
         problems.clear()
+        fragment_links.clear()  # a stopped build keeps nothing for the next (pelican --autoreload)
         raise SystemExit("\n".join(f"error: {line}" for line in found)
                          + f"\nThe build stopped: {len(found)} content problem(s). Nothing was written.")
 
@@ -545,6 +546,7 @@ def check_site(generators):
     for source, target, fragment in fragment_links:
         if target in ids and fragment not in ids[target]:
             report(source, f"link to '#{fragment}': {shown(target)} has no section with that id", f"#{fragment}")
+    fragment_links.clear()  # read: between builds, the module holds no page's links
     sources_by_address = defaultdict(list)
     settings = generators[0].settings
     own_files = [settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html") for name in settings["DIRECT_TEMPLATES"]]
