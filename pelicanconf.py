@@ -115,7 +115,8 @@ MARKDOWN = {
             "SUPERSCRIPT_TEXT": "[{}]",
         },
         # Section ids for "On this page", which links every section: no "#" permalinks.
-        "markdown.extensions.toc": {"toc_depth": "2-3"},
+        # No [TOC] marker: the page's own contents list is the theme's (page_structure).
+        "markdown.extensions.toc": {"toc_depth": "2-3", "marker": ""},
         # After footnotes and abbr, which it gives the shared definitions (and none from the page).
         "content_rules.shared_references:SharedReferencesExtension": {},
     },

@@ -146,7 +146,7 @@ def test_legitimate_letters_and_emoji_build(builder, tmp_path):
     ordinary writing; a Latin look-alike from another script is still refused."""
     page = (ROOT / "content" / "pages" / "about.md").read_text("utf-8")
     advice = ("\nBring a list of your medicines, such as a \u03b2-blocker, and their doses in \u00b5g "
-              "\U0001f469\u200d\u2695\ufe0f.\n{: .advice }\n")
+              "\U0001f469\u200d\u2695\ufe0f. Press \u25b6\ufe0f to play \u00a9\ufe0f.\n{: .advice }\n")
     status, log = build_with(builder, tmp_path, "pages/about.md", page + advice)
     assert status == 0, log
 

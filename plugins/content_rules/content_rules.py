@@ -6,12 +6,13 @@ becomes such a line too.
 
 - At start-up: the shared references and abbreviations (shared_files.py), handed to the
   Markdown extension that pulls them into every page (shared_references.py).
-- Before Pelican reads the files: what is in content/, each file's encoding and characters, and
-  its metadata against CONTENT_SCHEMA (pelicanconf.py; sources.py).
-- As each page is rendered: the HTML and URL policy (html_policy.py), links to files and
-  sections that exist, heading levels, tables that rendered, citations found in the shared
-  references and no definition, reference or citation mark written in the page, and every fact
-  citing its source.
+- Before Pelican reads the files: what is in content/, each file's encoding and characters, its
+  metadata against CONTENT_SCHEMA (pelicanconf.py), and the door: no markup but Markdown and
+  the site's boxes (sources.py).
+- As each page is rendered: the URL policy and the sanitizer's backstop (html_policy.py), links
+  to files and sections that exist, heading levels and no two alike, tables that rendered,
+  citations found in the shared references and no definition written in the page, no invisible
+  character however it was written, and every fact citing its source.
 - Once all pages are read: links into other pages' sections, and no two files at one address.
 
 A page past its Next_review gets `review_overdue`, which the theme shows, and one "notice:" line.
@@ -42,7 +43,7 @@ from .html_policy import html_problems, icon_numbers, parse
 from .shared_files import read_shared_files
 from .shared_references import WORD_JOINER
 
-INTRASITE = re.compile(r"^\{(filename|static)\}([^#?]*)(?:#(.*))?$")
+INTRASITE_LINK = re.compile(r"^\{(filename|static)\}([^#?]*)(?:#(.*))?$")
 UNRESOLVED_CITATION = re.compile(r"\[\^([^\]]+)\]")
 PAGE_REFERENCE_DEFINITION = re.compile(r"\[\^([^\]]+)\]:")
 PAGE_ABBREVIATION_DEFINITION = re.compile(r"\*\[([^\]]+)\]:")
@@ -196,7 +197,7 @@ def template_place(error):
 
 def build_started(pelican):
     """A build starts from nothing: a build that stopped (pelican --autoreload runs the next one in
-    the same process) leaves no problem, link or rendering behind for the next to report."""
+    the same process) leaves no problem or link behind for the next to report."""
     OneLineErrors.building = True
     fragment_links.clear()
     problems.clear()
@@ -257,7 +258,7 @@ def same_page_links(root):
 def intrasite_links(root):
     """(kind, path, fragment) of each {filename} or {static} link: whether they exist is checked each build."""
     for tag in root.iter("a", "img"):
-        if intrasite := INTRASITE.match(((tag.get("href") if tag.tag == "a" else tag.get("src")) or "").strip()):
+        if intrasite := INTRASITE_LINK.match(((tag.get("href") if tag.tag == "a" else tag.get("src")) or "").strip()):
             yield intrasite.groups()
 
 
@@ -295,6 +296,18 @@ def check_headings(root):
         elif level > previous + 1:
             yield f"# {text}", f"heading '{text}' (level {level}) skips a level after level {previous}"
         previous = level
+
+
+def repeated_headings(root):
+    """Two sections with the same words: the table of contents gives the second "..._1", so no
+    link written with the words' address can reach it."""
+    headings = list(root.iter("h2", "h3", "h4", "h5", "h6"))
+    ids = {heading.get("id") for heading in headings}
+    for heading in headings:
+        own = heading.get("id") or ""
+        if re.search(r"_\d+$", own) and own.rsplit("_", 1)[0] in ids:
+            yield text_of(heading), (f"two sections are called '{text_of(heading)}': give this heading other words, "
+                                     "so each has an address of its own")
 
 
 def check_tables(root):
@@ -461,7 +474,8 @@ def check_marks(root):
                     "compared with 18 in 100 ...'")
 
 
-RULES = (hidden_in_page, same_page_links, check_headings, check_tables, check_citations, check_marks)
+RULES = (hidden_in_page, same_page_links, check_headings, repeated_headings, check_tables, check_citations,
+         check_marks)
 
 
 def page_facts(html, settings):
@@ -490,7 +504,8 @@ def check_content(content):
     if isinstance(content, Article) or cites(root):
         problems.extend(uncited_facts(root))
     summary = content.metadata.get("summary") or ""
-    problems += [(None, f"'Summary:' {problem}") for _, problem in
+    summary_line = metadata_line(content.source_path, "summary") if summary else 0
+    problems += [(None, f"line {summary_line}: 'Summary:' {problem}") for _, problem in
                  [*html_problems(summary, content.settings["SOURCE_DOMAINS"]), *hidden_in_page(parse(summary))]]
     content.evidence_units = list(evidence.units(root, own_part, marks, lead_in_marks))
     for key in ("title", "summary", "menu_label"):  # labels: they state no fact, so no number
@@ -546,7 +561,6 @@ def check_site(generators):
     for source, target, fragment in fragment_links:
         if target in ids and fragment not in ids[target]:
             report(source, f"link to '#{fragment}': {shown(target)} has no section with that id", f"#{fragment}")
-    fragment_links.clear()  # read: between builds, the module holds no page's links
     sources_by_address = defaultdict(list)
     settings = generators[0].settings
     own_files = [settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html") for name in settings["DIRECT_TEMPLATES"]]

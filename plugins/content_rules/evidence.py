@@ -69,7 +69,9 @@ def plain(text):
     return " ".join(unicodedata.normalize("NFC", text).translate(TYPED).split())
 
 
-@functools.lru_cache(maxsize=1 << 16)  # a quote is read once per page that holds its statement
+# Remembered: the same quotes are read for each page that holds their statements. A pure
+# function of its text, so what it keeps between builds changes no verdict.
+@functools.lru_cache(maxsize=1 << 16)
 def numbers(text):
     """Every number the words state, as values: "76%", "seventy-six", "\u00bd", "twice", "1,000"."""
     found = set()

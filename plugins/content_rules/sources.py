@@ -1,6 +1,7 @@
 """Checks on the Markdown sources before Pelican reads them: what is in content/, each file's
-encoding and characters, and its metadata (CONTENT_SCHEMA in pelicanconf.py). Each yields
-problems, which content_rules reports.
+encoding and characters, its metadata (CONTENT_SCHEMA in pelicanconf.py), and the door: no
+markup but Markdown and the site's boxes (markup_problems). Each yields problems, which
+content_rules reports.
 """
 
 import datetime
@@ -38,13 +39,13 @@ FIRST_YEAR = 2000
 # CONTENT_CLASSES (pelicanconf.py); attribute lists only add those classes (`{: .advice }`).
 # Autolinks (<https://...>) are links, judged as links. A page shows no code, so a tag in a
 # code span is refused too.
-MARKUP = re.compile(r"<[A-Za-z/!?][^<>]{0,30}>?|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+MARKUP = re.compile(r"<[A-Za-z/!?][^<>]{0,60}>?|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 AUTOLINK = re.compile(r"<https?://[^<>\s\"']*>")
 BOX_START = re.compile(r'<div class="([^"<>&]*)" markdown="1">')
 BOX_END = "</div>"
 # Any brace but Pelican's own link forms ({filename}, {static}, {index}), which are not text.
 BRACES = re.compile(r"\{(?!(?:filename|static|index)\})[^}\n]*\}?")
-SITE_CLASSES = "CONTENT_CLASSES in pelicanconf.py"
+CLASSES_SETTING = "CONTENT_CLASSES in pelicanconf.py"
 ADMONITION = re.compile(r"[ ]{0,3}(!!!|\?\?\?\+?)[ \t]")  # the admonition and details syntax, not read here
 CLASS_LIST = re.compile(r"\{:?[ ]*((?:\.[a-z][a-z-]*[ ]*)+)\}")
 DRAFT = ("is marked 'Status: draft', and Pelican would still publish it (at drafts/); "
@@ -65,15 +66,17 @@ def read_text(path):
     return text.removeprefix("\ufeff"), None
 
 
-# A pictograph's emoji selector (U+FE0F), and a zero-width joiner between two pictographs, make
-# one emoji ("👩‍⚕️"): they hide nothing.
+# What only chooses how a symbol is drawn, or joins pictographs into one emoji ("👩‍⚕️", "ℹ️",
+# "1️⃣"), hides nothing: a text or emoji selector after anything but a letter (after one, it
+# would split a word for the checks), and a zero-width joiner between two pictographs.
 PICTOGRAPH = "[\u2600-\u27bf\U0001f000-\U0001faff]"
-EMOJI_JOINER = re.compile(f"({PICTOGRAPH})\ufe0f?(?:\u200d(?={PICTOGRAPH}))?")
+EMOJI_JOINER = re.compile(f"(?<![^\\W\\d_])[\ufe0e\ufe0f]|(?<={PICTOGRAPH})\u200d(?={PICTOGRAPH})")
 
 
 def hidden_characters(text):
-    """The characters in `text` that hide or reorder text, in order (for a page's entities too)."""
-    return [c for c in dict.fromkeys(INVISIBLE.findall(EMOJI_JOINER.sub(r"\1", text)))
+    """The characters in `text` that hide or reorder text, in order (for the rendered page too:
+    content_rules.hidden_in_page)."""
+    return [c for c in dict.fromkeys(INVISIBLE.findall(EMOJI_JOINER.sub("", text)))
             if (unicodedata.category(c) in HIDDEN_CATEGORIES or IGNORABLE_MARKS.match(c)) and c not in "\t\n\r"]
 
 
@@ -133,33 +136,35 @@ def markup_problems(text, classes, marker=None):
     """The door (MARKUP above): markup a file writes beyond Markdown, one problem a line; and the
     references' `marker`, which may not stand in a box (the references close the page)."""
     boxes = []  # the lines of the boxes still open
-    for number, line in enumerate(text.split("\n"), 1):
-        line = line.rstrip()  # a CRLF file, trailing spaces
-        # Without backslashes: Markdown drops the one in "&\#x202E;", which it then writes as an entity.
-        markup = MARKUP.search(AUTOLINK.sub("", line)) or MARKUP.search(AUTOLINK.sub("", line).replace("\\", ""))
+    for number, line in enumerate(re.split(r"\r\n?|\n", text), 1):  # line ends as Markdown reads them
+        line = line.rstrip()
+        # Without backslashes too: Markdown drops the one in "&\#x202E;", then writes the entity.
+        unlinked = AUTOLINK.sub("", line)
+        markup = MARKUP.search(unlinked) or MARKUP.search(unlinked.replace("\\", ""))
         braces = [b[0] for b in BRACES.finditer(line) if not (listed := CLASS_LIST.fullmatch(b[0]))
                   or {name.lstrip(".") for name in listed[1].split()} - classes]
         if box := BOX_START.fullmatch(line):
             if not box[1].split() or set(box[1].split()) - classes:
-                yield f"line {number}: a box of class '{box[1]}', which is not one of the site's ({SITE_CLASSES})"
+                yield f"line {number}: a box of class '{box[1]}', which is not one of the site's ({CLASSES_SETTING})"
         elif line == BOX_END and not boxes:
             yield f"line {number}: '{BOX_END}' closes no box ('<div class=\"...\" markdown=\"1\">' above it)"
         elif line == BOX_END:
             boxes.pop()
-        elif line == marker and boxes:
-            yield f"line {number}: '{marker}' is inside a box: put it at the end of the page, outside any box"
+        elif line.strip() == marker and (boxes or line != marker):  # indented, it lands in a list item
+            yield (f"line {number}: '{marker}' is inside a box or indented: put it at the start of a line at the "
+                   "end of the page, outside any box")
         elif ADMONITION.match(line):
             yield (f"line {number}: '{line.strip()[:30]}' is an admonition, which this site does not read: "
                    f"write a box ('<div class=\"callout\" markdown=\"1\">', then '{BOX_END}')")
         elif markup and markup[0].startswith("&"):
-            split = "" if markup[0] in line else ", though a backslash splits it"
-            yield f"line {number}: '{markup[0]}' is an HTML entity{split}: type the character itself, or words"
+            backslash_note = "" if markup[0] in line else ", though a backslash splits it"
+            yield f"line {number}: '{markup[0]}' is an HTML entity{backslash_note}: type the character itself, or words"
         elif markup:
             yield (f"line {number}: '{markup[0]}' is HTML: a page is Markdown, and its one HTML is a box "
                    f"('<div class=\"advice\" markdown=\"1\">', then '{BOX_END}', each a line of its own)")
         elif braces:
             yield (f"line {number}: '{braces[0][:40]}' is an attribute list that does more than add one of the "
-                   f"site's classes ({SITE_CLASSES}), like '{{: .advice }}'")
+                   f"site's classes ({CLASSES_SETTING}), like '{{: .advice }}'")
         if line.startswith("<div") and BOX_END not in line:  # a box, even refused: its end is no second mistake
             boxes.append(number)
     for number in boxes:

@@ -48,6 +48,7 @@ def test_markdown_and_the_sites_boxes_pass(text):
     ('!!! footnote "Smith 2020"\n    A study.', 'line 1: !!! footnote "Smith 2020"'),
     ('<div class="advice" markdown="1">\nNever closed.', "line 1: </div>"),
     ('<div class="advice" markdown="1">\n///References///\n</div>', "line 2: ///References///"),
+    ("- Cited.[^a]\n    ///References///", "line 2: ///References///"),  # indented: inside the list item
 ])
 def test_other_markup_is_refused_with_its_line(text, line):
     assert refused(text) == [line]
@@ -66,6 +67,8 @@ def test_invisible_marks_are_found_and_an_emoji_is_not():
     from plugins.content_rules.sources import hidden_characters
     assert hidden_characters("keta\ufe00mine keta\u034fmine \U000e0100") == ["\ufe00", "\u034f", "\U000e0100"]
     assert hidden_characters("A nurse \U0001f469\u200d\u2695\ufe0f and a heart \u2764\ufe0f.") == []
+    assert hidden_characters("Play \u25b6\ufe0f, step 1\ufe0f\u20e3, \u00a9\ufe0f, both ways \u2194\ufe0e.") == []
+    assert hidden_characters("keta\ufe0fmine") == ["\ufe0f"]  # after a letter it splits the word
 
 
 def test_the_rendered_page_is_read_for_invisible_characters_too():
@@ -78,3 +81,12 @@ def test_the_rendered_page_is_read_for_invisible_characters_too():
         "the page would hold the invisible character U+00AD (soft hyphen), which can hide or reorder text: delete it, "
         "or whatever writes it"]
     assert list(hidden_in_page(parse("<p>Cited.<sup>\u2060<a>1</a></sup></p>"))) == []
+
+
+def test_the_sanitizer_backstop_reports_what_it_would_change():
+    from plugins.content_rules.html_policy import html_problems
+    [(_, script)] = html_problems("<p>Hi<script>x</script></p>", ("nih.gov",))
+    assert script.startswith("<script> would be changed by the sanitizer: content keeps only")
+    aligned = '<table><thead><tr><th style="text-align: center;">A</th></tr></thead></table>'
+    assert "a table column is aligned" in html_problems(aligned, ("nih.gov",))[0][1]
+    assert html_problems('<p class="advice">Hi <a href="https://www.nih.gov/">NIH</a>.</p>', ("nih.gov",)) == []
