@@ -26,7 +26,7 @@ import signal
 import sys
 import tomllib
 import traceback
-from collections import defaultdict
+from collections import Counter, defaultdict
 from fractions import Fraction
 from pathlib import Path
 
@@ -39,11 +39,10 @@ from pelican.readers import MarkdownReader
 
 from . import evidence, shared_references, sources
 from .evidence import ADVICE_CLASS
-from .html_policy import html_problems, icon_numbers, parse
+from .html_policy import INTRASITE, html_problems, icon_numbers, parse
 from .shared_files import read_shared_files
 from .shared_references import WORD_JOINER
 
-INTRASITE_LINK = re.compile(r"^\{(filename|static)\}([^#?]*)(?:#(.*))?$")
 UNRESOLVED_CITATION = re.compile(r"\[\^([^\]]+)\]")
 PAGE_REFERENCE_DEFINITION = re.compile(r"\[\^([^\]]+)\]:")
 PAGE_ABBREVIATION_DEFINITION = re.compile(r"\*\[([^\]]+)\]:")
@@ -258,8 +257,11 @@ def same_page_links(root):
 def intrasite_links(root):
     """(kind, path, fragment) of each {filename} or {static} link: whether they exist is checked each build."""
     for tag in root.iter("a", "img"):
-        if intrasite := INTRASITE_LINK.match(((tag.get("href") if tag.tag == "a" else tag.get("src")) or "").strip()):
-            yield intrasite.groups()
+        url = ((tag.get("href") if tag.tag == "a" else tag.get("src")) or "").strip()
+        # A '?' is refused with the URL policy (url_problem), which keeps any host or query written after the mark.
+        if (intrasite := INTRASITE.match(url)) and intrasite[1] != "index" and "?" not in url:
+            path, _, fragment = url[intrasite.end():].partition("#")
+            yield intrasite[1], path, fragment
 
 
 def check_intrasite_links(content, links):
@@ -505,8 +507,10 @@ def check_content(content):
         problems.extend(uncited_facts(root))
     summary = content.metadata.get("summary") or ""
     summary_line = metadata_line(content.source_path, "summary") if summary else 0
+    summary_root = parse(summary)
     problems += [(None, f"line {summary_line}: 'Summary:' {problem}") for _, problem in
-                 [*html_problems(summary, content.settings["SOURCE_DOMAINS"]), *hidden_in_page(parse(summary))]]
+                 [*html_problems(summary, content.settings["SOURCE_DOMAINS"], summary_root),
+                  *hidden_in_page(summary_root)]]
     content.evidence_units = list(evidence.units(root, own_part, marks, lead_in_marks))
     for key in ("title", "summary", "menu_label"):  # labels: they state no fact, so no number
         if found := evidence.numbers(content.metadata.get(key) or ""):
@@ -533,10 +537,10 @@ def check_written_page(path, context):
     if content is None or not str(path).endswith(".html"):
         return
     with open(path, encoding="utf-8") as page:
-        ids = lxml.html.fromstring(page.read()).xpath("//@id", smart_strings=False)
-    own = {element.get("id"): element for element in parse(content._content).xpath(".//*[@id]")}
-    for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
-        needle = text_of(own[duplicate]) if duplicate in own else None  # the heading that took it
+        ids = Counter(lxml.html.fromstring(page.read()).xpath("//@id", smart_strings=False))
+    for duplicate in sorted(i for i, count in ids.items() if count > 1):
+        taken = parse(content._content).xpath(f".//*[@id='{duplicate}']")  # the heading that took it
+        needle = text_of(taken[0]) if taken else None
         report(content.source_path, f"the id '{duplicate}' is used twice on the page: give the section its own "
                "words", needle)
 

@@ -25,8 +25,8 @@ IMAGE_WITHOUT_ALT = re.compile(r"!\[\s*\]\(\s*([^)\s]*)")
 # separators, private-use and unassigned code points. INVISIBLE is a quick filter for candidates.
 HIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Co", "Cn", "Cs"}
 # Unicode's default-ignorable marks, invisible though not format characters: the combining
-# grapheme joiner, Khmer and Mongolian ones, and variation selectors (one after a pictograph is
-# an emoji's own, taken out before this is read).
+# grapheme joiner, Khmer and Mongolian ones, and variation selectors (a text or emoji selector
+# after a symbol is its own, taken out first: EMOJI_JOINER).
 IGNORABLE_MARKS = re.compile("[\u034f\u17b4\u17b5\u180b-\u180f\ufe00-\ufe0f\U000e0100-\U000e01ef]")
 INVISIBLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\xac\xae-\u02ff]")
 DATE_FIELDS = ("date", "modified", "reviewed", "next_review")

@@ -7,6 +7,7 @@ edition, so "[6]" is one source everywhere (a mark's brackets are its text: SUPE
 pelicanconf.py).
 """
 
+import mimetypes
 from pathlib import Path
 
 import lxml.html
@@ -83,9 +84,6 @@ def link_parts(parts, link_to, contents_href, index_file):
                     link.drop_tag()  # a page this edition leaves out: its words stay, as text
 
 
-MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
-
-
 def pictures(parts, settings):
     """{"images/name.png": (media type, bytes)} of every picture the parts show, each <img> pointed
     at that name: the pictures are content/images/' own files (STATIC_PATHS), copied as they are."""
@@ -95,7 +93,7 @@ def pictures(parts, settings):
             name = image.get("src").removeprefix("./")
             image.set("src", name)
             path = Path(settings["PATH"], name)
-            found[name] = (MEDIA_TYPES[path.suffix], path.read_bytes())
+            found[name] = (mimetypes.guess_type(name)[0], path.read_bytes())  # a kind IMAGE_SIGNATURES allows
     return found
 
 

@@ -46,9 +46,9 @@ def icon_grid(shown):
 
 
 def icon_arrays(html):
-    """The page's HTML with a picture after each icon-array paragraph. A p holds no p, and no
-    attribute holds '<' (content_rules), so the paragraph ends at the first </p>; its numbers are
-    read as the check read them (icon_numbers)."""
+    """The page's HTML with a picture after each icon-array paragraph. A p holds no p, and a page
+    writes no HTML (content_rules' door), so Markdown escapes every '<' in text and attributes: the
+    paragraph ends at the first </p>. Its numbers are read as the check read them (icon_numbers)."""
     parts = html.split(ICON_ARRAY)
     for index in range(1, len(parts)):
         paragraph, end, rest = parts[index].partition("</p>")
