@@ -93,7 +93,7 @@ FOOTNOTE_PLACE_MARKER = "///References///"
 
 # The marks a page may add, the only markup it writes beyond Markdown (content_rules/sources.py
 # refuses any other): a box of paragraphs, <div class="..." markdown="1">, or an attribute list,
-# {: .advice }. Each is read by our code: the every-fact rule (advice), page_structure (the main
+# {: .advice }. Each is read by our code: the evidence-records rule (advice), page_structure (the main
 # message, icon arrays) and the theme.
 CONTENT_CLASSES = {"advice", "icon-array", "main-message", "notes-space", "checklist", "callout", "callout-warning"}
 

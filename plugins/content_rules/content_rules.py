@@ -11,9 +11,10 @@ becomes such a line too.
   the site's boxes (sources.py).
 - As each page is rendered: the URL policy and the sanitizer's backstop (html_policy.py), links
   to files and sections that exist, heading levels and no two alike, tables that rendered,
-  citations found in the shared references and no definition written in the page, no invisible
-  character however it was written, and every fact citing its source.
-- Once all pages are read: links into other pages' sections, and no two files at one address.
+  citations found in the shared references and no definition written in the page, and no
+  invisible character however it was written.
+- Once all pages are read: links into other pages' sections, no two files at one address, and
+  each statement against its evidence records, which also hold that every fact cites (evidence.py).
 
 A page past its Next_review gets `review_overdue`, which the theme shows, and one "notice:" line.
 """
@@ -38,7 +39,6 @@ from pelican.contents import Article, Page
 from pelican.readers import MarkdownReader
 
 from . import evidence, shared_references, sources
-from .evidence import ADVICE_CLASS
 from .html_policy import INTRASITE, html_problems, icon_numbers, parse
 from .shared_files import read_shared_files
 from .shared_references import WORD_JOINER
@@ -54,8 +54,6 @@ TEMPLATE_FILES = (".html", ".txt", ".xml", ".xhtml", ".opf", ".css")
 problems = []  # (file, line or 0, problem), reported together, by file and line
 LINE_PREFIX = re.compile(r"line (\d+): ")  # how sources.py and shared_files.py give a line
 WORD = re.compile(r"\w+")
-# The blocks of a page's text that state facts, as an editor would call them.
-FACT_BLOCKS = {"p": "paragraph", "li": "list item", "td": "table cell", "dd": "definition"}
 # (linking file, target file, fragment) of each link into another page, checked once all are read.
 fragment_links = []
 content_parent = Path.cwd()  # paths are shown from here: "content/pages/x.md"
@@ -350,112 +348,6 @@ def hidden_in_page(root):
                          "which can hide or reorder text: delete it, or whatever writes it")
 
 
-def cites(element):
-    """Has a citation mark that leads to one of the page's references (a mark written by hand that
-    points anywhere else cites nothing), or a citation the build does not know (reported as that)."""
-    notes = set(element.getroottree().xpath("//div[@class='footnote']//li/@id", smart_strings=False))
-    return any(mark.get("href", "")[1:] in notes for mark in element.xpath(".//a[@class='footnote-ref']")) \
-        or bool(UNRESOLVED_CITATION.search("".join(element.xpath(".//text()[not(ancestor::code)]"))))
-
-
-def introduced_list(block):
-    """The list a paragraph introduces ("...:" just before a list), or None."""
-    following = block.getnext()
-    text = UNRESOLVED_CITATION.sub("", "".join(block.xpath(".//text()[not(ancestor::sup)]")))
-    if block.tag == "p" and following is not None and following.tag in ("ul", "ol") and text.rstrip().endswith(":"):
-        return following
-    return None
-
-
-# What a block holds that is not its own words: blocks checked on their own, code, headings.
-INNER_BLOCKS = {"p", "ul", "ol", "dl", "table", "div", "blockquote", "pre", "hr", "h1", "h2", "h3", "h4", "h5", "h6"}
-
-
-def own_part(block):
-    """(a block's own words, the elements they are in): what it says outside the blocks it holds,
-    which are checked on their own, and outside its citation marks. A list item's words before its
-    nested list are its own."""
-    words, inline = [block.text or ""], []
-    for child in block:
-        if child.tag not in INNER_BLOCKS:
-            words.append("" if child.tag == "sup" else "".join(child.itertext()))  # a mark is no words
-            inline.append(child)
-        words.append(child.tail or "")
-    return " ".join("".join(words).replace(WORD_JOINER, "").split()), inline
-
-
-def own_cites(text, inline):
-    """Do a block's own words (own_part) cite?"""
-    return any(cites(element) for element in inline) or bool(UNRESOLVED_CITATION.search(text))
-
-
-def list_item(block):
-    """The list item whose words a block is: itself, or a loose item's paragraph's item; or None."""
-    if block.tag == "li":
-        return block
-    parent = block.getparent()
-    return parent if block.tag == "p" and parent is not None and parent.tag == "li" else None
-
-
-def lead_in_of(item):
-    """The words that introduce a list item's list ("...:"): a paragraph just before it, or the
-    item it is nested in; None."""
-    items = item.getparent()
-    if items is None:
-        return None
-    before, outer = items.getprevious(), items.getparent()
-    if before is not None and introduced_list(before) is items:
-        return before
-    if outer is not None and outer.tag == "li" and own_part(outer)[0].endswith(":"):
-        return outer
-    return None
-
-
-def cited_lead_in(item):
-    """Is the item's list introduced ("...:") by words that cite, or by an item whose own lead-in
-    does, however deep the lists nest?"""
-    if (lead_in := lead_in_of(item)) is None:
-        return False
-    return own_cites(*own_part(lead_in)) or (list_item(lead_in) is not None and cited_lead_in(list_item(lead_in)))
-
-
-def marks(inline):
-    """The reference labels of the citation marks among a block's inline elements."""
-    return [link.get("href", "").removeprefix("#fn-") for element in inline for link in element.iter("a")
-            if link.get("class") == "footnote-ref"]
-
-
-def lead_in_marks(block):
-    """The labels cited by the words that introduce a list item's list ("...:"), however deep."""
-    item = list_item(block)
-    if item is None or (lead_in := lead_in_of(item)) is None:
-        return []
-    return [*marks(own_part(lead_in)[1]), *lead_in_marks(lead_in)]
-
-
-def uncited_facts(root):
-    """Each paragraph, list item, table cell and definition cites a source. A list and the
-    sentence that introduces it ("...:") count as one: the sentence's citation covers the items,
-    or every item cites its own. Advice (ADVICE_CLASS) needs none, but may state no number."""
-    for block in root.iter(*FACT_BLOCKS):
-        text, inline = own_part(block)
-        if not text or block.xpath("ancestor::div[@class='footnote']"):
-            continue
-        if ADVICE_CLASS in " ".join(block.xpath("ancestor-or-self::*/@class")).split():  # as the records rule reads it
-            if re.search(r"\d", text):
-                yield text, (f"this advice states a number ('{text[:50]}'): a number is a fact, so cite its "
-                             "source and drop the .advice mark")
-            continue
-        items = introduced_list(block)
-        nested = block.xpath("./ul/li | ./ol/li")
-        item = list_item(block)
-        if own_cites(text, inline) or (items is not None and all(cites(i) for i in items.iter("li"))) or (
-                nested and all(cites(i) for i in nested)) or (item is not None and cited_lead_in(item)):
-            continue
-        yield text, (f"this {FACT_BLOCKS[block.tag]} states a fact but cites no source ('{text[:50]}'): cite it "
-                     "with [^label], or mark advice that states no fact with {: .advice }")
-
-
 def check_marks(root):
     """The marks the page's own code finds as written (page_structure), each alone on its element,
     where it belongs: the class attribute is exactly the mark, as the code looks for it."""
@@ -502,16 +394,13 @@ def check_content(content):
     if not isinstance(content, (Article, Page)) or not content._content:
         return
     problems, links, root = page_facts(content._content, content.settings)
-    # A page of facts (any article, any page that cites a source): each fact cites its own.
-    if isinstance(content, Article) or cites(root):
-        problems.extend(uncited_facts(root))
     summary = content.metadata.get("summary") or ""
     summary_line = metadata_line(content.source_path, "summary") if summary else 0
     summary_root = parse(summary)
     problems += [(None, f"line {summary_line}: 'Summary:' {problem}") for _, problem in
                  [*html_problems(summary, content.settings["SOURCE_DOMAINS"], summary_root),
                   *hidden_in_page(summary_root)]]
-    content.evidence_units = list(evidence.units(root, own_part, marks, lead_in_marks))
+    content.evidence_units = list(evidence.units(root))
     for key in ("title", "summary", "menu_label"):  # labels: they state no fact, so no number
         if found := evidence.numbers(content.metadata.get(key) or ""):
             line = metadata_line(content.source_path, key)
@@ -603,7 +492,8 @@ def check_evidence(contents, settings):
         records, record_problems = evidence.read_records(path)
         for problem in record_problems:
             report(path, problem)
-        on_page, in_records = evidence.problems(units, records, path, references, cited_years, today)
+        on_page, in_records = evidence.problems(units, records, path, references, cited_years, today,
+                                                article=isinstance(content, Article))
         for needle, problem in on_page:
             report(content.source_path, problem, needle)
         for line, problem in in_records:

@@ -11,8 +11,9 @@ read, so a changed DOI, title, year or version stops the build until the source 
 
 Labels (headings, table headers, definition terms, captions, note titles) and advice
 (`{: .advice }`, on the block or around it) need no record, and may hold no number in any form.
-Every other block of words needs a record, so an edit to a fact, one that flips its meaning
-included, fails until someone reads the source again and writes the new words beside the quote.
+Every other block of words needs a record (on a page of facts, an article or a page that cites, a
+[[fact]] quoting what it cites: so every fact cites), and an edit to a fact, one that flips its
+meaning included, fails until someone reads the source again and writes the new words beside it.
 """
 
 import difflib
@@ -97,10 +98,8 @@ def shown_number(value):
 
 # Reading the page.
 
-def units(root, own_part, marks, lead_in):
-    """Unit of each block of words on a rendered page, in order, outside its references.
-    own_part(block) -> (words, inline elements), marks(inline) -> reference labels, and
-    lead_in(block) -> the labels its list's introducing words cite: content_rules' own readings."""
+def units(root):
+    """Unit of each block of words on a rendered page, in order, outside its references."""
     section = ""
     for block in root.iter(*UNIT_TAGS, *CONTAINERS):
         if block.xpath("ancestor-or-self::div[@class='footnote']"):
@@ -126,7 +125,46 @@ def units(root, own_part, marks, lead_in):
         else:
             kind = "statement"
         yield Unit(kind, in_context(block, text), tuple(dict.fromkeys(marks(inline))),
-                   tuple(dict.fromkeys(lead_in(block))), section, needle)
+                   tuple(dict.fromkeys(lead_in_marks(block))), section, needle)
+
+
+# What a block holds that is not its own words: blocks read on their own, code, headings.
+INNER_BLOCKS = {"p", "ul", "ol", "dl", "table", "div", "blockquote", "pre", "hr", "h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def own_part(block):
+    """(a block's own words, the inline elements they are in): outside the blocks it holds and its
+    citation marks. A list item's words before its nested list are its own."""
+    words, inline = [block.text or ""], []
+    for child in block:
+        if child.tag not in INNER_BLOCKS:
+            words.append("" if child.tag == "sup" else "".join(child.itertext()))  # a mark is no words
+            inline.append(child)
+        words.append(child.tail or "")
+    return " ".join("".join(words).replace("\u2060", "").split()), inline
+
+
+def marks(inline):
+    """The reference labels of the citation marks among a block's inline elements."""
+    return [link.get("href", "").removeprefix("#fn-") for element in inline for link in element.iter("a")
+            if link.get("class") == "footnote-ref"]
+
+
+def lead_in_marks(block):
+    """The labels cited by the words that introduce a list item's list ("...:": a paragraph just
+    before the list, or the item it is nested in), however deep the lists nest: they cover it."""
+    item = block if block.tag == "li" else block.getparent() if block.tag == "p" else None
+    items = item.getparent() if item is not None and item.tag == "li" else None
+    if items is None:
+        return []
+    before, outer = items.getprevious(), items.getparent()
+    if before is not None and before.tag == "p" and own_part(before)[0].endswith(":"):
+        lead_in = before
+    elif outer is not None and outer.tag == "li" and own_part(outer)[0].endswith(":"):
+        lead_in = outer
+    else:
+        return []
+    return [*marks(own_part(lead_in)[1]), *lead_in_marks(lead_in)]
 
 
 def in_context(block, text):
@@ -228,12 +266,13 @@ def source_problem(source):
 
 # Checking a page against its records.
 
-def problems(units_of_page, records, records_path, references, cited_years, today):
-    """[(needle, problem)] of a page, and [(line, problem)] of its records file."""
+def problems(units_of_page, records, records_path, references, cited_years, today, article=False):
+    """[(needle, problem)] of a page, and [(line, problem)] of its records file. A page of facts
+    (an article, or a page that cites) holds no statement about the site: each cites its source."""
     page, in_records = [], []
     name = records_path.name
     statements = [unit for unit in units_of_page if unit.kind == "statement"]
-    cites_any = any(unit.cites for unit in units_of_page)
+    facts_page = article or any(unit.cites for unit in units_of_page)
     for unit in units_of_page:
         if unit.kind == "advice" and unit.cites:
             page.append((unit.needle, f"this advice cites a source ('{unit.text[:50]}'): what a source says is a "
@@ -249,7 +288,7 @@ def problems(units_of_page, records, records_path, references, cited_years, toda
             continue
         matched[unit] = record
         page.extend((unit.needle, problem) for problem in record_problems(unit, record, references, cited_years, today))
-        if record.kind == "site" and cites_any:
+        if record.kind == "site" and facts_page:
             page.append((unit.needle, "a page that cites sources holds no statement about the site: a statement "
                          "here is a fact, with its [[fact]] record"))
     unmatched = [record for record in records if not any(record is r for r in matched.values())]
@@ -261,6 +300,10 @@ def problems(units_of_page, records, records_path, references, cited_years, toda
             unmatched.remove(near)
             page.append((unit.needle, f"'{unit.text[:50]}' changed since it was checked against its source: read the "
                          f"source again and update the record (line {near.line} of {name})"))
+        elif facts_page and not unit.cites and not unit.lead_in:
+            page.append((unit.needle, f"this statement cites no source ('{unit.text[:50]}'): cite it with [^label] "
+                         f"and give it a record in {name} with the source's own words, or mark advice that "
+                         "states no fact with {: .advice }"))
         else:
             page.append((unit.needle, f"'{unit.text[:50]}' has no evidence record: add one to {name} with its "
                          "source's own words, or mark advice that states no fact with {: .advice }"))

@@ -1,19 +1,26 @@
-"""Promise: every fact cites its source. The content rule the build runs on every page of facts
-(content_rules.uncited_facts), tested on small synthetic HTML as Markdown writes it; and the
-line an editor is shown for it (content_rules.source_line)."""
+"""Promise: every fact cites its source. The evidence-records rule (evidence.problems, its one
+owner) on small synthetic HTML as Markdown writes it: on a page of facts each statement cites, or
+its list's lead-in ("...:") does; and the line an editor is shown for it (content_rules.source_line)."""
+
+from datetime import date
+from pathlib import Path
 
 import pytest
 
-from plugins.content_rules.content_rules import cites, source_line, uncited_facts
+from plugins.content_rules import evidence
+from plugins.content_rules.content_rules import source_line
 from plugins.content_rules.html_policy import parse
 
 MARK = '<sup><a class="footnote-ref" href="#fn-a">1</a></sup>'
 NOTES = '<div class="footnote"><ol><li id="fn-a"><p>Source A.</p></li></ol></div>'
+UNCITED = "this statement cites no source"
 
 
-def uncited(html):
-    """The start of each problem: what kind of block, and whether it is advice."""
-    return [problem.split(" (")[0] for _, problem in uncited_facts(parse(html + NOTES))]
+def uncited(html, article=True):
+    """The start of each problem but a missing record (no records here): which rule, and what it saw."""
+    units = list(evidence.units(parse(html + NOTES)))
+    page, _ = evidence.problems(units, [], Path("page.evidence.toml"), {"a": None}, {}, date(2026, 12, 7), article)
+    return [problem.split(" (")[0] for _, problem in page if "has no evidence record" not in problem]
 
 
 def test_each_paragraph_list_item_table_cell_and_definition_cites():
@@ -21,42 +28,33 @@ def test_each_paragraph_list_item_table_cell_and_definition_cites():
                    f"<table><tr><th>Row</th><td>Cited.{MARK}</td></tr></table><dl><dt>Term</dt><dd>Cited.{MARK}</dd></dl>"
                    ) == []
     blocks = "<p>A.</p><ul><li>B.</li></ul><table><tr><th>Row</th><td>C.</td></tr></table><dl><dd>D.</dd></dl>"
-    assert uncited(blocks) == [
-        "this paragraph states a fact but cites no source", "this list item states a fact but cites no source",
-        "this table cell states a fact but cites no source", "this definition states a fact but cites no source"]
+    assert uncited(blocks) == [UNCITED] * 4
 
 
-def test_a_cited_lead_in_covers_its_list_and_a_list_whose_items_all_cite_covers_its_lead_in():
+def test_a_cited_lead_in_covers_its_list_but_a_list_whose_items_all_cite_leaves_its_lead_in_a_fact():
     assert uncited(f"<p>Side effects include:{MARK}</p><ul><li>feeling sick</li><li>a fast heartbeat</li></ul>") == []
     assert uncited(f"<p>Side effects include:</p><ul><li>feeling sick{MARK}</li><li>a fast heartbeat{MARK}</li></ul>"
-                   ) == []
+                   ) == [UNCITED]
 
 
-def test_a_list_borrows_no_citation_from_an_uncited_lead_in_or_a_lead_in_from_half_its_list():
+def test_a_list_borrows_no_citation_from_an_uncited_lead_in():
     assert uncited(f"<p>Side effects include:</p><ul><li>feeling sick</li><li>a fast heartbeat{MARK}</li></ul>") == [
-        "this paragraph states a fact but cites no source", "this list item states a fact but cites no source"]
+        UNCITED, UNCITED]
     # A sentence that does not end with ':' introduces nothing.
-    assert uncited(f"<p>Side effects.{MARK}</p><ul><li>feeling sick</li></ul>") == [
-        "this list item states a fact but cites no source"]
+    assert uncited(f"<p>Side effects.{MARK}</p><ul><li>feeling sick</li></ul>") == [UNCITED]
 
 
-def test_a_page_that_shows_how_to_cite_in_code_is_not_a_page_that_cites():
-    assert not cites(parse("<p>Cite a source by writing <code>[^label]</code>.</p>"))
-    assert cites(parse("<p>Cited.[^unknown]</p>")) and cites(parse(f"<p>Cited.{MARK}</p>{NOTES}"))
+def test_a_page_that_cites_nothing_is_a_page_of_facts_only_if_it_is_an_article():
+    assert uncited("<p>Cite a source by writing <code>[^label]</code>.</p>", article=False) == []
+    assert uncited("<p>Cite a source by writing <code>[^label]</code>.</p>") == [UNCITED]
+    assert uncited(f"<p>Cited.{MARK}</p><p>Not cited.</p>", article=False) == [UNCITED]
 
 
-def test_a_citation_mark_written_by_hand_that_leads_to_no_reference_cites_nothing():
-    fake = '<p>Cures 9 in 10.<sup><a class="footnote-ref" href="#r">[1]</a></sup></p><h2 id="r">References</h2>'
-    assert uncited(fake) == ["this paragraph states a fact but cites no source"]
-    assert not cites(parse(f"<p>Cited.{MARK}</p>"))  # a page with no reference list
-
-
-def test_a_list_inside_an_advice_block_is_advice_as_the_records_rule_reads_it():
+def test_a_list_inside_an_advice_block_is_advice():
     assert uncited('<div class="checklist advice"><ol><li>Who will watch me?</li></ol></div>') == []
     assert uncited('<div class="checklist advice"><ol><li>Is it 9 in 10?</li></ol></div>') == [
         "this advice states a number"]
-    assert uncited('<div class="checklist"><ol><li>It works.</li></ol></div>') == [
-        "this list item states a fact but cites no source"]
+    assert uncited('<div class="checklist"><ol><li>It works.</li></ol></div>') == [UNCITED]
 
 
 def test_advice_needs_no_citation_but_may_state_no_number():
@@ -68,11 +66,8 @@ def test_advice_needs_no_citation_but_may_state_no_number():
     '<div class="footnote"><ol><li id="fn-a"><p>Smith 2020.</p></li></ol></div>',  # the references themselves
     f"<ul><li><p>Cited.{MARK}</p></li></ul>",  # a block of blocks: its inner blocks are what is checked
     "<p> </p>",
-    # A citation the build does not know is reported as that, once: not as facts without a source.
-    "<p>Cites a source the build does not know.[^nosuchsource]</p>",
-    "<p>Side effects include:[^nosuchsource]</p><ul><li>feeling sick</li></ul>",
 ])
-def test_references_titles_containers_and_empty_blocks_are_not_facts(html):
+def test_references_containers_and_empty_blocks_are_not_facts(html):
     assert uncited(html) == []
 
 
@@ -97,16 +92,13 @@ def test_a_problem_names_the_line_of_the_markdown_it_comes_from(tmp_path):
     assert source_line(page, "Nowhere in the page") is None
 
 
-def test_an_item_s_own_words_cite_however_many_blocks_it_holds():
-    # A tight list item's words before its nested list are its lead-in.
-    assert uncited(f"<ul><li>Side effects include:<ul><li>feeling sick{MARK}</li></ul></li></ul>") == []
+def test_an_item_s_own_words_before_its_nested_list_are_its_lead_in():
     assert uncited(f"<ul><li>Side effects include:{MARK}<ul><li>feeling sick</li></ul></li></ul>") == []
-    assert uncited("<ul><li>Side effects include:<ul><li>feeling sick</li></ul></li></ul>") == [
-        "this list item states a fact but cites no source", "this list item states a fact but cites no source"]
-    # An empty paragraph inside an item hides none of its words; a loose item is checked by its paragraphs.
-    assert uncited("<ul><li>A made-up fact.<p></p></li></ul>") == ["this list item states a fact but cites no source"]
-    assert uncited(f"<ul><li><p>Cited.{MARK}</p><p>Not cited.</p></li></ul>") == [
-        "this paragraph states a fact but cites no source"]
+    assert uncited(f"<ul><li>Side effects include:<ul><li>feeling sick{MARK}</li></ul></li></ul>") == [UNCITED]
+    assert uncited("<ul><li>Side effects include:<ul><li>feeling sick</li></ul></li></ul>") == [UNCITED, UNCITED]
+    # An empty paragraph inside an item hides none of its words; a loose item is read by its paragraphs.
+    assert uncited("<ul><li>A made-up fact.<p></p></li></ul>") == [UNCITED]
+    assert uncited(f"<ul><li><p>Cited.{MARK}</p><p>Not cited.</p></li></ul>") == [UNCITED]
 
 
 def test_a_cited_lead_in_covers_loose_items_and_lists_nested_under_its_items():
@@ -119,5 +111,6 @@ def test_a_cited_lead_in_covers_loose_items_and_lists_nested_under_its_items():
     assert len(uncited("<p>Effects:</p><ul><li>On the mind:<ul><li>dissociation</li></ul></li></ul>")) == 3
 
 
-def test_code_in_an_item_is_not_its_words():
-    assert uncited(f"<ul><li><p>The code is below.{MARK}</p><pre><code>NDC 42023-113</code></pre></li></ul>") == []
+def test_code_in_an_item_is_a_statement_of_its_own():
+    assert uncited(f"<ul><li><p>The code is below.{MARK}</p><pre><code>NDC 42023-113</code></pre></li></ul>") == [
+        UNCITED]
