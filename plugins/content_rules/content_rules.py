@@ -105,7 +105,8 @@ def report(path, problem, needle=None):
     problems.append((shown(path), int(line or 0), problem))
 
 
-def stop_if_problems():
+def stop_if_problems(sender=None):
+    """Stop the build with every problem found so far (Pelican's signals pass a sender)."""
     if problems:
         found = [f"{path}{f':{line}' if line else ''}: {problem}" for path, line, problem in sorted(set(problems))]
         problems.clear()
@@ -434,15 +435,7 @@ def check_written_page(path, context):
                "words", needle)
 
 
-def stop_after_writing(pelican):
-    stop_if_problems()
-
-
 # Once all pages are read.
-
-def stop_after_reading(generator):
-    stop_if_problems()
-
 
 def check_site(generators):
     contents = [content for generator in generators
@@ -529,8 +522,8 @@ def register():
     signals.get_generators.connect(check_sources)
     signals.content_object_init.connect(check_content)
     # Pages are read after articles, and before Pelican looks for the files they link to.
-    signals.page_generator_finalized.connect(stop_after_reading)
+    signals.page_generator_finalized.connect(stop_if_problems)
     signals.all_generators_finalized.connect(check_site)
     signals.content_written.connect(check_written_page)
-    signals.finalized.connect(stop_after_writing)
+    signals.finalized.connect(stop_if_problems)
     signals.finalized.connect(build_finished)
