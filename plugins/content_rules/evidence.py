@@ -64,10 +64,14 @@ TYPED = str.maketrans({**dict.fromkeys("\u2018\u2019\u201b", "'"), **dict.fromke
                       **dict.fromkeys("\u2013\u2014\u2212", "-"), "\u2026": "..."})
 
 
+def plain_marks(text):
+    """Typographic quotes, dashes and ellipses as typed (NFC, not NFKC: that reads "2\u00b9\u00b9" as "211")."""
+    return unicodedata.normalize("NFC", text).translate(TYPED)
+
+
 def plain(text):
-    """Words as compared: typographic quotes, dashes and ellipses as typed, spaces collapsed."""
-    # NFC, not NFKC: NFKC would read "2\u00b9\u00b9" as "211".
-    return " ".join(unicodedata.normalize("NFC", text).translate(TYPED).split())
+    """Words as compared: plain_marks, spaces collapsed."""
+    return " ".join(plain_marks(text).split())
 
 
 # Remembered: the same quotes are read for each page that holds their statements. A pure
@@ -203,12 +207,12 @@ def read_records(path):
     except tomllib.TOMLDecodeError as error:
         found = re.search(r"line (\d+)", str(error))
         return [], [f"{f'line {found[1]}: ' if found else ''}is not valid TOML: {str(error).split(' (at')[0]}"]
-    lines = [plain(line) for line in text.split("\n")]
+    lines = [" ".join(line.split()) for line in plain_marks(text).split("\n")]  # each line as plain() reads it
 
     def line_of(says, after=0):
         """The line where `says` begins, after line `after` (records come in file order)."""
         first = plain(says)[:25]
-        return next((n for n, line in enumerate(lines, 1) if n > after and first and first in line), 0)
+        return next((n for n, line in enumerate(lines[after:], after + 1) if first and first in line), 0)
 
     records, problems, last_line = [], [], 0
     for key in data.keys() - {"fact", "site"}:
