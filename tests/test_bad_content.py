@@ -124,7 +124,7 @@ def test_an_unreadable_folder_is_reported_not_skipped(tmp_path, monkeypatch):
                 "REFERENCES_FILE": "references.md", "ABBREVIATIONS_FILE": "abbreviations.md",
                 "REFERENCES_READ_FILE": "references-read.toml", "IGNORE_FILES": pelicanconf.IGNORE_FILES,
                 "IMAGES_PATH": pelicanconf.IMAGES_PATH, "IMAGE_SIGNATURES": pelicanconf.IMAGE_SIGNATURES}
-    assert sources.tree_problems(settings) == [(hidden, "cannot be read: check its permissions")]
+    assert list(sources.tree_problems(settings)) == [(hidden, "cannot be read: check its permissions")]
 
 
 # Content git cannot carry in tests/bad_content/: made by the test.

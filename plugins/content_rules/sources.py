@@ -1,8 +1,5 @@
-"""Checks on the Markdown sources before Pelican reads them: what is in content/, each file's
-encoding and characters, its metadata (CONTENT_SCHEMA in pelicanconf.py), and the door: no
-markup but Markdown and the site's boxes (markup_problems). Each yields problems, which
-content_rules reports.
-"""
+"""Checks on the Markdown sources before Pelican reads them: the files in content/, each file's
+characters, its metadata (CONTENT_SCHEMA) and the door (markup_problems). Each yields problems."""
 
 import datetime
 import difflib
@@ -20,25 +17,26 @@ META_LINE = re.compile(r"^[ ]{0,3}([A-Za-z0-9_-]+):\s*(.*)$")
 META_MORE = re.compile(r"^[ ]{4,}(.*)$")
 FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 IMAGE_WITHOUT_ALT = re.compile(r"!\[\s*\]\(\s*([^)\s]*)")
-# Characters that hide or reorder text: controls, format characters (bidirectional overrides,
-# which can turn "25 mg" into "gm 52", zero-width and tag characters), line and paragraph
-# separators, private-use and unassigned code points. INVISIBLE is a quick filter for candidates.
+# Characters that hide or reorder text (a bidirectional override turns "25 mg" into "gm 52"):
+# controls, format characters (zero-width and tag ones too), separators, private-use and unassigned
+# code points, and default-ignorable marks (variation selectors...). INVISIBLE is a quick filter.
 HIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Co", "Cn", "Cs"}
-# Unicode's default-ignorable marks, invisible though not format characters: the combining
-# grapheme joiner, Khmer and Mongolian ones, and variation selectors (a text or emoji selector
-# after a symbol is its own, taken out first: EMOJI_JOINER).
 IGNORABLE_MARKS = re.compile("[\u034f\u17b4\u17b5\u180b-\u180f\ufe00-\ufe0f\U000e0100-\U000e01ef]")
 INVISIBLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\xac\xae-\u02ff]")
-DATE_FIELDS = ("date", "modified", "reviewed", "next_review")
+# What only draws an emoji ("👩‍⚕️", "ℹ️") hides nothing: a text or emoji selector after anything
+# but a letter (after one, it would split a word for the checks), a zero-width joiner between pictographs.
+PICTOGRAPH = "[\u2600-\u27bf\U0001f000-\U0001faff]"
+EMOJI_JOINER = re.compile(f"(?<![^\\W\\d_])[\ufe0e\ufe0f]|(?<={PICTOGRAPH})\u200d(?={PICTOGRAPH})")
+# Greek letters like no Latin one, alone ("β-blocker"), and a micro sign before a unit ("µg"): what
+# science writes in English. A letter that can pass for a Latin one (Cyrillic а, Greek ο) never.
+SCIENTIFIC_SYMBOL = re.compile("[βγδεζθλμξπςστφψωΓΔΘΛΞΠΣΦΨΩ\u00b5]|[\u00b5\u03bc][A-Za-z]+")
 CONFLICT_MARKER = re.compile(r"^(<{7}|>{7}|\|{7})(?: |$)")  # what git leaves when a merge stops
 FILE_NAME = re.compile(r"[a-z0-9][a-z0-9-]*\.md")  # one an editor can type and every tool shows
 FIRST_YEAR = 2000
-# The door: what a page writes beyond Markdown. Markdown passes HTML, comments and entities to the
-# page as written, so any is refused here, by line: the one HTML a page holds is a box of
-# paragraphs, `<div class="..." markdown="1">` and `</div>`, each a whole line, whose classes are
-# CONTENT_CLASSES (pelicanconf.py); attribute lists only add those classes (`{: .advice }`).
-# Autolinks (<https://...>) are links, judged as links. A page shows no code, so a tag in a
-# code span is refused too.
+# The door: Markdown passes HTML, comments and entities to the page as written, so any is refused,
+# by line, in a code span too (a page shows no code). A page's one HTML is a box of paragraphs,
+# `<div class="..." markdown="1">` and `</div>` each a whole line, of CONTENT_CLASSES; attribute
+# lists only add those classes (`{: .advice }`). Autolinks (<https://...>) are judged as links.
 MARKUP = re.compile(r"<[A-Za-z/!?][^<>]{0,60}>?|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 AUTOLINK = re.compile(r"<https?://[^<>\s\"']*>")
 BOX_START = re.compile(r'<div class="([^"<>&]*)" markdown="1">')
@@ -66,18 +64,10 @@ def read_text(path):
     return text.removeprefix("\ufeff"), None
 
 
-# What only chooses how a symbol is drawn, or joins pictographs into one emoji ("👩‍⚕️", "ℹ️",
-# "1️⃣"), hides nothing: a text or emoji selector after anything but a letter (after one, it
-# would split a word for the checks), and a zero-width joiner between two pictographs.
-PICTOGRAPH = "[\u2600-\u27bf\U0001f000-\U0001faff]"
-EMOJI_JOINER = re.compile(f"(?<![^\\W\\d_])[\ufe0e\ufe0f]|(?<={PICTOGRAPH})\u200d(?={PICTOGRAPH})")
-
-
 def hidden_characters(text):
-    """The characters in `text` that hide or reorder text, in order (for the rendered page too:
-    content_rules.hidden_in_page)."""
+    """The characters in `text` that hide or reorder text, in order (the rendered page's too)."""
     return [c for c in dict.fromkeys(INVISIBLE.findall(EMOJI_JOINER.sub("", text)))
-            if (unicodedata.category(c) in HIDDEN_CATEGORIES or IGNORABLE_MARKS.match(c)) and c not in "\t\n\r"]
+            if unicodedata.category(c) in HIDDEN_CATEGORIES or IGNORABLE_MARKS.match(c)]
 
 
 def character_name(character):
@@ -85,38 +75,23 @@ def character_name(character):
 
 
 def invisible_characters(text):
-    """One problem per hidden character, by line: for a source file."""
     for number, line in enumerate(text.split("\n"), 1):
-        for character in hidden_characters(line.rstrip("\r")):
+        for character in hidden_characters(line):
             yield f"line {number}: invisible character {character_name(character)} can hide or reorder text; delete it"
 
 
 def lookalike_letters(text):
-    """Letters that are not what they look like: a combining mark (write the letter as one
-    character), or a letter from another script, such as Cyrillic 'а' for Latin 'a', which hides
-    a word from every check that looks for it."""
+    """A combining mark, or a letter of another script that looks Latin (Cyrillic 'а' for 'a'): either
+    hides a word from every check that looks for it."""
     for number, line in enumerate(text.split("\n"), 1):
         if unicodedata.normalize("NFC", line) != line or any(unicodedata.combining(c) for c in line):
             yield f"line {number}: a letter is written with a combining mark: type the accented letter itself"
-        for match in re.finditer(r"[^\W\d_]+", line):  # each run of letters: a word, or its part before a hyphen
-            word = match[0]
+        for word in re.findall(r"[^\W\d_]+", line):  # a word, or its part before a hyphen
             foreign = [c for c in word if c.isalpha() and not c.isascii()
                        and not unicodedata.name(c, "").startswith("LATIN ")]
-            if foreign and not scientific_symbol(word):
+            if foreign and not SCIENTIFIC_SYMBOL.fullmatch(word):
                 yield (f"line {number}: {character_name(foreign[0])} is not a Latin letter, though it may look like "
                        "one: retype the word")
-
-
-# Greek letters that look like none of the Latin ones, and the micro sign: what science writes in
-# English ("β-blocker", "µg"). A letter that can pass for a Latin one (Cyrillic а, Greek ο) never.
-GREEK_SYMBOLS = set("βγδεζθλμξπςστφψωΓΔΘΛΞΠΣΦΨΩ") | {"\u00b5"}
-
-
-def scientific_symbol(word):
-    """A Greek symbol on its own ("β" in "β-blocker") or a micro sign before a Latin unit ("µg")."""
-    if len(word) == 1:
-        return word in GREEK_SYMBOLS
-    return word[0] in "\u00b5\u03bc" and word[1:].isascii()
 
 
 def outside_code(lines):
@@ -133,8 +108,7 @@ def outside_code(lines):
 
 
 def markup_problems(text, classes, marker=None):
-    """The door (MARKUP above): markup a file writes beyond Markdown, one problem a line; and the
-    references' `marker`, which may not stand in a box (the references close the page)."""
+    """The door (MARKUP): one problem a line; and the references' `marker` may not stand in a box."""
     boxes = []  # the lines of the boxes still open
     for number, line in enumerate(re.split(r"\r\n?|\n", text), 1):  # line ends as Markdown reads them
         line = line.rstrip()
@@ -191,21 +165,18 @@ def parse_metadata(text):
 def metadata_problems(pairs, kind, settings, today):
     """The metadata against CONTENT_SCHEMA and METADATA_FORMATS."""
     schema = settings["CONTENT_SCHEMA"][kind]
-    formats = settings["METADATA_FORMATS"]
     known = (*schema["required"], *schema["optional"])
     metadata = {}
     meant = set()  # keys a misspelling stands for: their absence is that one mistake
     for key, value in pairs:
         label = key.capitalize()
-        if key not in known:
+        if key == "status" and value.lower() == "draft":
+            yield DRAFT
+        elif key not in known:
             hint = difflib.get_close_matches(key, known, n=1)
             meant.update(hint)
-            if key == "status" and value.lower() == "draft":
-                yield DRAFT
-            elif hint:
-                yield f"unknown metadata key '{label}': did you mean '{hint[0].capitalize()}'?"
-            else:
-                yield f"unknown metadata key '{label}' ({kind}s may have: {', '.join(k.capitalize() for k in known)})"
+            yield (f"unknown metadata key '{label}': did you mean '{hint[0].capitalize()}'?" if hint else
+                   f"unknown metadata key '{label}' ({kind}s may have: {', '.join(k.capitalize() for k in known)})")
         elif key in metadata:
             yield f"'{label}:' is given twice"
         else:
@@ -214,25 +185,27 @@ def metadata_problems(pairs, kind, settings, today):
         if not metadata.get(key) and key not in meant:
             yield f"has no '{key.capitalize()}:' line in its metadata"
     for key, value in metadata.items():
-        pattern, told = formats.get(key, (None, None))
-        if key == "status" and value.lower() == "draft":
-            yield DRAFT
-        elif pattern and value and not re.fullmatch(pattern, value):
-            shown_value = value if len(value) <= 40 else value[:40] + "..."
-            yield f"'{key.capitalize()}: {shown_value}' must be {told}"
+        pattern, told = settings["METADATA_FORMATS"][key]
+        if value and not re.fullmatch(pattern, value):
+            yield f"'{key.capitalize()}: {value if len(value) <= 40 else value[:40] + '...'}' must be {told}"
     dates = {}
-    for key in DATE_FIELDS:
+    for key in ("date", "modified", "reviewed", "next_review"):
         try:
             dates[key] = datetime.date.fromisoformat(metadata[key])
         except (KeyError, ValueError):
-            if key in metadata and re.fullmatch(formats[key][0], metadata[key]):
+            if key in metadata and re.fullmatch(settings["METADATA_FORMATS"][key][0], metadata[key]):
                 yield f"'{key.capitalize()}: {metadata[key]}' is not a real date"
     if ("reviewed" in metadata) != ("next_review" in metadata) and "reviewed" not in schema["required"]:
         yield "has only one of 'Reviewed:' and 'Next_review:': give both, or neither"
     if "date" in dates and "modified" in dates and dates["modified"] < dates["date"]:
         yield f"'Modified: {dates['modified']}' is before 'Date: {dates['date']}'"
-    if "reviewed" in dates and "next_review" in dates and dates["next_review"] <= dates["reviewed"]:
-        yield f"'Next_review: {dates['next_review']}' is not after 'Reviewed: {dates['reviewed']}'"
+    if "reviewed" in dates and "next_review" in dates:
+        reviewed, next_review, interval = dates["reviewed"], dates["next_review"], settings["REVIEW_INTERVAL_DAYS"]
+        if next_review <= reviewed:
+            yield f"'Next_review: {next_review}' is not after 'Reviewed: {reviewed}'"
+        elif (next_review - reviewed).days > interval:
+            yield (f"'Next_review: {next_review}' is more than {interval} days after 'Reviewed: {reviewed}': "
+                   "every page is checked against its sources at least once a year")
     for key in ("date", "modified", "reviewed"):
         if key in dates and dates[key] > today:
             meaning = ("a review date is the day the page was checked" if key == "reviewed"
@@ -241,18 +214,14 @@ def metadata_problems(pairs, kind, settings, today):
     for key, value in dates.items():
         if value.year < FIRST_YEAR:
             yield f"'{key.capitalize()}: {value}' is before {FIRST_YEAR}: check the year"
-    interval = settings["REVIEW_INTERVAL_DAYS"]
-    if "reviewed" in dates and "next_review" in dates and (dates["next_review"] - dates["reviewed"]).days > interval:
-        yield (f"'Next_review: {dates['next_review']}' is more than {interval} days after 'Reviewed: "
-               f"{dates['reviewed']}': every page is checked against its sources at least once a year")
     if "[^" in metadata.get("summary", ""):
         yield "'Summary:' cites a source ([^...]): a summary is shown where its references are not; cite in the page"
 
 
 def source_problems(path, kind, settings, today):
     """Problems in one article or page source."""
-    if os.path.getsize(path) > settings["MAX_SOURCE_BYTES"]:
-        yield f"is {os.path.getsize(path):,} bytes, over the limit of {settings['MAX_SOURCE_BYTES']:,}"
+    if (size := os.path.getsize(path)) > settings["MAX_SOURCE_BYTES"]:
+        yield f"is {size:,} bytes, over the limit of {settings['MAX_SOURCE_BYTES']:,}"
         return
     text, problem = read_text(path)
     if problem:
@@ -279,19 +248,6 @@ def source_problems(path, kind, settings, today):
         yield f"image '{image}' has no alt text: describe it, e.g. ![Bar chart of ...]({image})"
 
 
-def image_problem(path, signatures):
-    """Why a file in content/images/ cannot be published as a picture, or None."""
-    signature = signatures.get(path.suffix)
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", path.stem):  # its address: one an editor can type
-        return "has a name other than lower-case letters, digits and hyphens: rename it, like 'pain-scale.png'"
-    if signature is None:
-        return f"is not a picture the site publishes (a {', '.join(signatures)} file): convert it, or move it out"
-    with open(path, "rb") as file:
-        if not file.read(len(signature)) == signature:
-            return f"is not the {path.suffix.lstrip('.').upper()} picture its name says: save it again as one"
-    return None
-
-
 def editor_file(name, settings):
     """An editor's lock, swap or backup file (IGNORE_FILES): Pelican skips it, and so do the rules."""
     return any(fnmatch.fnmatch(name, pattern) for pattern in settings["IGNORE_FILES"])
@@ -304,56 +260,56 @@ def tree_problems(settings):
     folders = f"{', '.join(str(f.relative_to(root)) for f in content_folders)}/"
     shared_files = {Path(root, settings[key]).resolve()
                     for key in ("REFERENCES_FILE", "ABBREVIATIONS_FILE", "REFERENCES_READ_FILE")}
-    images = root / settings["IMAGES_PATH"]
-    problems = []
-    for folder, subfolders, files in os.walk(root, onerror=lambda e: problems.append((e.filename, "cannot be read"))):
+    images, signatures, unreadable = root / settings["IMAGES_PATH"], settings["IMAGE_SIGNATURES"], []
+    for folder, subfolders, files in os.walk(root, onerror=unreadable.append):  # into no linked folder
         for name in sorted(subfolders + [f for f in files if not editor_file(f, settings)]):
             path = Path(folder, name)
-            mode = os.lstat(path).st_mode
-            if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode) and not stat.S_ISLNK(mode):
-                problems.append((path, "is not a regular file (a pipe, socket or device): delete it"))
-            elif stat.S_ISLNK(mode):
-                problems.append((path, "is a symbolic link: put the file itself in content/"))
-            elif not os.access(path, os.R_OK | (os.X_OK if stat.S_ISDIR(mode) else 0)):
-                problems.append((path, "cannot be read: check its permissions"))
-            elif images in path.parents and stat.S_ISDIR(mode):  # one folder: one name, one EPUB id each
-                problems.append((path, f"is a folder inside {settings['IMAGES_PATH']}/: put pictures directly in it"))
-            elif stat.S_ISREG(mode) and images in path.parents:
-                if (problem := image_problem(path, settings["IMAGE_SIGNATURES"])) is not None:
-                    problems.append((path, problem))
-                elif os.lstat(path).st_size > settings["IMAGE_MAX_BYTES"]:
-                    problems.append((path, f"is {os.lstat(path).st_size} bytes, over the {settings['IMAGE_MAX_BYTES']} "
-                                           "a picture may have (it loads after the text, on slow phones too): make it "
-                                           "smaller"))
-            elif stat.S_ISREG(mode) and path.resolve() not in shared_files:
+            info = os.lstat(path)
+            is_folder = stat.S_ISDIR(info.st_mode)
+            if stat.S_ISLNK(info.st_mode):
+                yield path, "is a symbolic link: put the file itself in content/"
+            elif not stat.S_ISREG(info.st_mode) and not is_folder:
+                yield path, "is not a regular file (a pipe, socket or device): delete it"
+            elif not os.access(path, os.R_OK | (os.X_OK if is_folder else 0)):
+                yield path, "cannot be read: check its permissions"
+            elif images in path.parents and is_folder:  # one folder: one name, one EPUB id each
+                yield path, f"is a folder inside {settings['IMAGES_PATH']}/: put pictures directly in it"
+            elif images in path.parents:  # checked cheapest first: a large file is never read
+                signature = signatures.get(path.suffix)
+                if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", path.stem):  # its address: one an editor can type
+                    yield path, ("has a name other than lower-case letters, digits and hyphens: rename it, like "
+                                 "'pain-scale.png'")
+                elif signature is None:
+                    yield path, (f"is not a picture the site publishes (a {', '.join(signatures)} file): convert it, "
+                                 "or move it out")
+                elif info.st_size > settings["IMAGE_MAX_BYTES"]:
+                    yield path, (f"is {info.st_size} bytes, over the {settings['IMAGE_MAX_BYTES']} a picture may have "
+                                 "(it loads after the text, on slow phones too): make it smaller")
+                elif not path.read_bytes().startswith(signature):
+                    yield path, f"is not the {path.suffix[1:].upper()} picture its name says: save it again as one"
+            elif not is_folder and path.resolve() not in shared_files:
                 in_content = any(folder_path in path.parents for folder_path in content_folders)
-                records_of = name.removesuffix(RECORDS_SUFFIX) + ".md"
                 if in_content and name.endswith(RECORDS_SUFFIX):
-                    if not Path(folder, records_of).is_file():
-                        problems.append((path, f"holds evidence records for {records_of}, which does not exist: "
-                                               "rename or delete it"))
+                    if not Path(folder, records_of := name.removesuffix(RECORDS_SUFFIX) + ".md").is_file():
+                        yield path, (f"holds evidence records for {records_of}, which does not exist: "
+                                     "rename or delete it")
                     # Its quotes are published on the evidence page: no character may hide or reorder them.
-                    problems.extend((path, problem) for problem in
-                                    invisible_characters(path.read_text("utf-8", errors="replace")))
+                    yield from ((path, p) for p in invisible_characters(path.read_text("utf-8", errors="replace")))
                 elif in_content and path.suffix != ".md":
-                    problems.append((path, f"is not a Markdown (.md) file: only .md files, and their evidence records "
-                                           f"(name{RECORDS_SUFFIX}), belong in {folders}; pictures in "
-                                           f"{settings['IMAGES_PATH']}/"))
+                    yield path, (f"is not a Markdown (.md) file: only .md files, and their evidence records "
+                                 f"(name{RECORDS_SUFFIX}), belong in {folders}; pictures in {settings['IMAGES_PATH']}/")
                 elif not in_content and path.suffix == ".md":
-                    problems.append((path, "is not in articles/ or pages/, so it would not be published"))
+                    yield path, "is not in articles/ or pages/, so it would not be published"
                 elif not in_content:
-                    problems.append((path, f"is not used by the build: content/ holds pages (.md) in {folders}, "
-                                           f"pictures in {settings['IMAGES_PATH']}/, "
-                                           "and the shared references and abbreviations"))
+                    yield path, (f"is not used by the build: content/ holds pages (.md) in {folders}, pictures in "
+                                 f"{settings['IMAGES_PATH']}/, and the shared references and abbreviations")
                 elif not FILE_NAME.fullmatch(name):
-                    problems.append((path, "has a file name other than lower-case letters, digits and hyphens, "
-                                           "ending in .md: rename it, like 'my-page.md'"))
-        subfolders[:] = [d for d in subfolders if not os.path.islink(os.path.join(folder, d))]
-    return problems
+                    yield path, ("has a file name other than lower-case letters, digits and hyphens, ending in .md: "
+                                 "rename it, like 'my-page.md'")
+    yield from ((error.filename, "cannot be read") for error in unreadable)
 
 
 def theme_problems(theme):
-    """(path, problem) for a symbolic link in the theme: Pelican would publish the file it points
-    to, from wherever it is, as the site's own."""
+    """A link in the theme: Pelican would publish the file it points to, from anywhere, as the site's own."""
     return [(path, "is a symbolic link: put the file itself in the theme")
             for path in sorted(Path(theme).rglob("*")) if path.is_symlink()]
