@@ -1,9 +1,7 @@
-"""The Markdown extension that cites from one shared list: `[^label]` in any page pulls in its
-`[^label]: full citation` from the shared references (read by shared_files.py, handed over by
-content_rules as each build starts), and every page gets the shared abbreviations. An unknown
-label stays literal "[^label]" text, which content_rules reports. Ours because no maintained
-plugin lets Markdown footnotes share definitions across pages.
-"""
+"""The Markdown extension that cites from one shared list: a page's `[^label]` pulls in its shared
+definition (shared_files.py, handed over by content_rules as each build starts), and every page gets
+the shared abbreviations; an unknown label stays text, which content_rules reports. Ours because no
+maintained plugin lets Markdown footnotes share definitions across pages."""
 
 import re
 
@@ -21,8 +19,7 @@ shared = None  # this build's shared_files.SharedFiles, set by content_rules as 
 
 
 class SharedReferencesPreprocessor(Preprocessor):
-    """Hands the footnotes extension the shared definition of each label the page cites, in the
-    order it cites them, and the abbr extension every shared abbreviation."""
+    """Hands the footnotes extension each cited label's shared definition, in citing order, and abbr all."""
 
     def __init__(self, md, files, footnotes, abbreviations):
         super().__init__(md)
@@ -37,9 +34,10 @@ class SharedReferencesPreprocessor(Preprocessor):
         return lines
 
 
-class OneBacklinkTreeprocessor(Treeprocessor):
-    """One back-link per reference, named for a screen reader (which reads the "↩", not the
-    title): Python-Markdown adds one per citation, and a row of identical "↩" links is noise."""
+class OneMarkTreeprocessor(Treeprocessor):
+    """One back-link per reference, named for a screen reader (which reads the "↩", not the title),
+    where Python-Markdown adds a row of them; and an abbreviation explained where a page first uses
+    it, as style guides ask, later ones plain text (a screen reader set to read titles repeats each)."""
 
     def run(self, root):
         marks = {sup.get("id"): sup for sup in root.iter("sup") if sup.get("id")}
@@ -55,16 +53,7 @@ class OneBacklinkTreeprocessor(Treeprocessor):
                     mark = marks.get(extra.get("href", "").lstrip("#"))
                     if mark is not None:  # no link reaches it any more
                         del mark.attrib["id"]
-
-
-class FirstUseAbbreviations(Treeprocessor):
-    """An abbreviation is explained where a page first uses it, as style guides ask: later uses
-    are plain text (a screen reader set to read titles would repeat each one)."""
-
-    def run(self, root):
-        first_uses = {}
-        for abbr in root.iter("abbr"):
-            first_uses.setdefault(abbr.text, abbr)
+        first_uses = {abbr.text: abbr for abbr in reversed(list(root.iter("abbr")))}  # reversed: the first wins
         parents = {child: parent for parent in root.iter() for child in parent}
         for abbr in [a for a in root.iter("abbr") if first_uses[a.text] is not a]:
             parent = parents[abbr]
@@ -78,8 +67,8 @@ class FirstUseAbbreviations(Treeprocessor):
 
 
 class CitationMarkJoiner(Postprocessor):
-    """A word joiner opens each citation mark, so "[3]" never starts a line, as if it belonged to
-    the next sentence (the character itself: 3 bytes a mark, where its entity takes 7)."""
+    """A word joiner opens each citation mark, so "[3]" never starts a line as if the next sentence's
+    (the character itself: 3 bytes a mark, where its entity takes 7)."""
 
     def run(self, text):
         return CITATION_MARK.sub(rf"\1{WORD_JOINER}\2", text)
@@ -102,8 +91,6 @@ class SharedReferencesExtension(Extension):
         md.parser.blockprocessors.deregister("abbr")
         md.preprocessors.register(SharedReferencesPreprocessor(
             md, files, extensions[FootnoteExtension], extensions[AbbrExtension]), "shared_references", 28)
-        # After the footnotes extension adds a back-link per citation ("footnote-duplicate", 15).
-        md.treeprocessors.register(OneBacklinkTreeprocessor(md), "one_backlink", 14)
-        # After the abbr extension has marked every use (7).
-        md.treeprocessors.register(FirstUseAbbreviations(md), "first_use_abbreviations", 6)
+        # After the footnotes extension's back-link per citation ("footnote-duplicate", 15) and abbr's marks (7).
+        md.treeprocessors.register(OneMarkTreeprocessor(md), "one_mark", 6)
         md.postprocessors.register(CitationMarkJoiner(md), "citation_mark_joiner", 5)
