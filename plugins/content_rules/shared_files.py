@@ -1,7 +1,6 @@
-"""The one grammar of the shared files, read once a build: content/references.md holds one
-`[^label]: full citation <https://link>` a line, content/abbreviations.md one `*[ABBR]: meaning`,
-each from its first column; blank lines are ignored, and any other line is a problem.
-"""
+"""The one grammar of the shared files, read once a build: references.md holds `[^label]: citation
+<https://link>` lines, abbreviations.md `*[ABBR]: meaning` lines, each from its first column; blank
+lines are ignored, and any other line is a problem."""
 
 import re
 from collections import namedtuple
@@ -69,8 +68,7 @@ def reference_problems(references, source_domains):
         elif "doi.org" in links[0].lower() and not DOI_LINK.match(links[0]):
             yield f"{where}: '{links[0]}' is not a DOI link (https://doi.org/10.NNNN/...)"
         for address in ADDRESS_IN_TEXT.findall(LINK_IN_DEFINITION.sub("", definition.text)):
-            host = address.rsplit("@", 1)[-1] if "@" in address else address
-            if "@" in address or not host_allowed("https://" + host.split("://")[-1], source_domains):
+            if "@" in address or not host_allowed("https://" + address.split("://")[-1], source_domains):
                 yield (f"{where}: its text names '{address}', which is not an allowed source: a citation names "
                        "the work, and links to it once")
 
