@@ -1,16 +1,10 @@
-"""Give templates each page's structure: `contents_list`, the (id, text) of its h2 headings and
-of its warning signs after a session (WARNING_SIGNS_ID), for "On this page" (and the editions'
-contents); `citations`, the (text, url) of each reference it cites, for the published site's
-JSON-LD; and the filters `main_message` and `after_main_message`, which split a page's leading
-`<div class="main-message">` from the rest, so a template shows it before the notes and "On this
-page" (the editions keep it where it is written: first); and after each paragraph marked
-`{: .icon-array }`, a picture of the two "N in 100" numbers it states, as two grids of 100 dots
-(inline SVG, drawn here from the paragraph's own checked words, so the picture cannot say other
-than the text; hidden from screen readers, which read the same numbers in the paragraph). Ours
-because no maintained Pelican plugin exposes Markdown's table of contents or footnotes to
-templates, or draws an icon array.
-"""
-
+"""Give templates each page's structure: `contents_list`, the (id, text) of its h2 headings and its
+warning signs (WARNING_SIGNS_ID), for "On this page"; `citations`, the (text, url) of each reference
+it cites, for the JSON-LD; the filters `main_message` and `after_main_message`, so a template shows a
+page's leading main message before the notes and contents; and after each `{: .icon-array }`
+paragraph, a picture of its two "N in 100" numbers, drawn from its own checked words (hidden from
+screen readers, which read the paragraph). Ours because no maintained Pelican plugin exposes
+Markdown's table of contents or footnotes to templates, or draws an icon array."""
 
 import lxml.html
 from content_rules.html_policy import icon_numbers
@@ -27,17 +21,14 @@ ICON_ARRAY = '<p class="icon-array">'
 
 
 def icon_grid(shown):
-    """A 10 by 10 grid of dots, one a person, row by row: the first `shown` large, the rest small.
-    Each kind is one path of rows whose dashes are dots (a zero-length dash with round ends), in
-    the text's colour with no stylesheet: a few hundred bytes, the same on screen, in dark mode,
-    on paper and in any reading system."""
-    def rows(first, last):  # the dots first..last-1, as "move to the row, draw along it" steps
-        steps = []
+    """A 10 by 10 grid of dots, one a person: the first `shown` large. Each kind is one path whose
+    dashes are dots, in the text's colour with no stylesheet: the same on screen, paper and e-reader."""
+    def rows(first, last):  # the dots first..last-1 (first < last), as "move to the row, draw along it"
+        steps = ""
         for row in range(first // 10, (last + 9) // 10):
             start, end = max(first, row * 10), min(last, row * 10 + 10)
-            if start < end:
-                steps.append(f"M{6 + 12 * (start % 10)} {6 + 12 * row}h{12 * (end - start - 1)}")
-        return "".join(steps)
+            steps += f"M{6 + 12 * (start % 10)} {6 + 12 * row}h{12 * (end - start - 1)}"
+        return steps
     dots = 'fill="none" stroke="currentColor" stroke-linecap="round" stroke-dasharray="0 12"'
     return ('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="120">'
             + (f'<path d="{rows(0, shown)}" stroke-width="10" {dots}/>' if shown else "")
@@ -46,9 +37,8 @@ def icon_grid(shown):
 
 
 def icon_arrays(html):
-    """The page's HTML with a picture after each icon-array paragraph. A p holds no p, and a page
-    writes no HTML (content_rules' door), so Markdown escapes every '<' in text and attributes: the
-    paragraph ends at the first </p>. Its numbers are read as the check read them (icon_numbers)."""
+    """The page's HTML with a picture after each icon-array paragraph, which ends at the first </p> (a
+    page writes no HTML: the door); its numbers are read as the check read them (icon_numbers)."""
     parts = html.split(ICON_ARRAY)
     for index in range(1, len(parts)):
         paragraph, end, rest = parts[index].partition("</p>")
@@ -85,24 +75,16 @@ MAIN_MESSAGE = '<div class="main-message">'
 
 
 def split_main_message(html):
-    """(the page's leading main-message block, the rest). The block holds paragraphs, never a div
-    (content_rules), so it ends at the first </div>."""
+    """(the page's leading main-message block, the rest): it holds no div (content_rules), so ends at the first."""
     if not html.lstrip().startswith(MAIN_MESSAGE):
         return "", html
     message, end, rest = html.partition("</div>")
     return message + end, rest
 
 
-def main_message(html):
-    return split_main_message(html)[0]
-
-
-def after_main_message(html):
-    return split_main_message(html)[1]
-
-
 def add_filters(generator):
-    generator.env.filters.update(main_message=main_message, after_main_message=after_main_message)
+    generator.env.filters.update(main_message=lambda html: split_main_message(html)[0],
+                                 after_main_message=lambda html: split_main_message(html)[1])
 
 
 def register():
