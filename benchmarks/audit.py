@@ -1,7 +1,6 @@
-"""`make audit`: Lighthouse (mobile preset) on every page of a built site, served on 127.0.0.1, with
-Debian's Chromium: a table of the four scores, and the JSON reports in a folder. For people, not a
-test: scores vary a little run to run. Usage: python benchmarks/audit.py SITE_FOLDER REPORTS_FOLDER
-"""
+"""`make audit`: Lighthouse (mobile) on every page of a built site served on 127.0.0.1, with Chromium: a
+table of the four scores, and JSON reports. For people, not a test: scores vary run to run.
+Usage: python benchmarks/audit.py SITE_FOLDER REPORTS_FOLDER"""
 
 import json
 import os

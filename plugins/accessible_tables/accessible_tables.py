@@ -1,9 +1,7 @@
-"""Give Markdown tables what screen readers need: a paragraph "Table: text" just before a table
-becomes its <caption> (Pandoc's syntax), column headers get scope="col", each body row's first
-cell becomes a row header, and each other cell carries its column's name in data-label, which
-the stylesheet shows above it when a phone lays each row out as a card. Ours because
-Python-Markdown tables have no caption syntax and no row headers; pelicanconf.py's MARKDOWN names it.
-"""
+"""Give Markdown tables what screen readers need: "Table: text" just before a table becomes its
+<caption> (Pandoc's syntax), headers get scopes, each row's first cell is its header, and each other
+cell has its column's name in data-label, shown above it when a phone lays a row out as a card.
+Ours because Python-Markdown tables have no captions or row headers (MARKDOWN names it)."""
 
 import xml.etree.ElementTree as etree
 from itertools import pairwise

@@ -1,9 +1,7 @@
-"""A published build given EDITIONS_DIR (publishconf.py) carries the editions of that finished
-`make offline`: each file of EDITION_DOWNLOADS is copied into DOWNLOADS_PATH, and templates get
-DOWNLOADS ({kind: its address and size}) and DOWNLOADS_DATE, the edition's date as its README
-gives it, so the home page says what the files hold. They are links, which no page loads. Ours
-because Pelican copies static files only from inside the content folder.
-"""
+"""A published build given EDITIONS_DIR carries that finished `make offline`'s editions: each of
+EDITION_DOWNLOADS is copied into DOWNLOADS_PATH, and templates get DOWNLOADS ({kind: address and
+size}) and DOWNLOADS_DATE (its README's), for the home page's links. Ours because Pelican copies
+static files only from inside the content folder."""
 
 import datetime
 import re

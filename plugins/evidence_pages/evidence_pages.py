@@ -1,7 +1,5 @@
-"""Write each page's evidence page (EVIDENCE_SAVE_AS): its statements, section by section, each
-beside the source's own words and a link to the source, as content_rules read them from the
-page's evidence records (`content.evidence`). Ours because no Pelican plugin knows our records.
-"""
+"""Write each page's evidence page (EVIDENCE_SAVE_AS): its statements, section by section, beside
+the source's words and link, from its records (`content.evidence`). No Pelican plugin knows them."""
 
 from itertools import groupby
 

@@ -1,7 +1,5 @@
-"""The published feed gives each article's summary with the site's notice and its review dates,
-never the whole article: a feed reader shows an entry without the page's "not medical advice"
-note or its dates, and a summary's links need no rewriting. Ours because Pelican's Atom feed
-always carries the full content."""
+"""The published feed gives each article's summary with the site's notice and review dates, never the
+whole article, which a feed reader shows without them (Pelican's own feed always carries it)."""
 
 from urllib.parse import urljoin
 

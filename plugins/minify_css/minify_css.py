@@ -1,7 +1,5 @@
 """Minify the theme's stylesheets in the built site (rcssmin): the source keeps its comments, and
-readers download about a quarter less. Ours because pelican-webassets is a whole asset pipeline
-for one file.
-"""
+readers download a quarter less. Ours because pelican-webassets is a whole asset pipeline for one file."""
 
 from pathlib import Path
 
