@@ -46,8 +46,6 @@ BRACES = re.compile(r"\{(?!(?:filename|static|index)\})[^}\n]*\}?")
 CLASSES_SETTING = "CONTENT_CLASSES in pelicanconf.py"
 ADMONITION = re.compile(r"[ ]{0,3}(!!!|\?\?\?\+?)[ \t]")  # the admonition and details syntax, not read here
 CLASS_LIST = re.compile(r"\{:?[ ]*((?:\.[a-z][a-z-]*[ ]*)+)\}")
-DRAFT = ("is marked 'Status: draft', and Pelican would still publish it (at drafts/); "
-         "keep unfinished pages out of content/ until they are ready")
 
 
 def read_text(path):
@@ -171,7 +169,8 @@ def metadata_problems(pairs, kind, settings, today):
     for key, value in pairs:
         label = key.capitalize()
         if key == "status" and value.lower() == "draft":
-            yield DRAFT
+            yield ("is marked 'Status: draft', and Pelican would still publish it (at drafts/); keep unfinished pages "
+                   "out of content/ until they are ready")
         elif key not in known:
             hint = difflib.get_close_matches(key, known, n=1)
             meant.update(hint)
@@ -206,14 +205,13 @@ def metadata_problems(pairs, kind, settings, today):
         elif (next_review - reviewed).days > interval:
             yield (f"'Next_review: {next_review}' is more than {interval} days after 'Reviewed: {reviewed}': "
                    "every page is checked against its sources at least once a year")
-    for key in ("date", "modified", "reviewed"):
-        if key in dates and dates[key] > today:
-            meaning = ("a review date is the day the page was checked" if key == "reviewed"
-                       else "a page is dated the day it was written or changed")
-            yield f"'{key.capitalize()}: {dates[key]}' is after today: {meaning}"
     for key, value in dates.items():
         if value.year < FIRST_YEAR:
             yield f"'{key.capitalize()}: {value}' is before {FIRST_YEAR}: check the year"
+        elif value > today and key != "next_review":
+            meaning = ("a review date is the day the page was checked" if key == "reviewed"
+                       else "a page is dated the day it was written or changed")
+            yield f"'{key.capitalize()}: {value}' is after today: {meaning}"
     if "[^" in metadata.get("summary", ""):
         yield "'Summary:' cites a source ([^...]): a summary is shown where its references are not; cite in the page"
 
