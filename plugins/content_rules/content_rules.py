@@ -8,11 +8,11 @@ becomes such a line too.
   Markdown extension that pulls them into every page (shared_references.py).
 - Before Pelican reads the files: what is in content/, each file's encoding and characters, its
   metadata against CONTENT_SCHEMA (pelicanconf.py), and the door: no markup but Markdown and
-  the site's boxes (sources.py).
+  the site's boxes, citations found in the shared references and no definition written in a
+  page (sources.py).
 - As each page is rendered: the URL policy and the sanitizer's backstop (html_policy.py), links
-  to files and sections that exist, heading levels and no two alike, tables that rendered,
-  citations found in the shared references and no definition written in the page, and no
-  invisible character however it was written.
+  to files and sections that exist, heading levels and no two alike, tables that rendered, and
+  no invisible character however it was written.
 - Once all pages are read: links into other pages' sections, no two files at one address, and
   each statement against its evidence records, which also hold that every fact cites (evidence.py).
 
@@ -43,11 +43,6 @@ from .html_policy import INTRASITE, html_problems, icon_numbers, parse
 from .shared_files import read_shared_files
 from .shared_references import WORD_JOINER
 
-UNRESOLVED_CITATION = re.compile(r"\[\^([^\]]+)\]")
-PAGE_REFERENCE_DEFINITION = re.compile(r"\[\^([^\]]+)\]:")
-PAGE_ABBREVIATION_DEFINITION = re.compile(r"\*\[([^\]]+)\]:")
-DEFINES_REFERENCE = ("defines the reference [^{}] itself: every source is written once, "
-                     "in content/references.md")
 # The theme's template files (TEMPLATE_EXTENSIONS and the EPUB's): a traceback frame in one is a template's.
 TEMPLATE_FILES = (".html", ".txt", ".xml", ".xhtml", ".opf", ".css")
 
@@ -229,11 +224,11 @@ def check_sources(pelican):
         report(path, problem)
     stop_if_problems()  # an unreadable or linked file is not worth reading further
     today = build_date(settings)
-    root = Path(settings["PATH"])
+    root, labels = Path(settings["PATH"]), shared_references.shared.references
     for kind, folders in (("article", settings["ARTICLE_PATHS"]), ("page", settings["PAGE_PATHS"])):
         for folder in folders:
             for path in sorted(p for p in (root / folder).rglob("*.md") if not sources.editor_file(p.name, settings)):
-                for problem in sources.source_problems(path, kind, settings, today):
+                for problem in sources.source_problems(path, kind, settings, today, labels):
                     report(path, problem)
     stop_if_problems()
 
@@ -319,26 +314,6 @@ def check_tables(root):
                          "then a line like |---|---|, then its rows")
 
 
-def check_citations(root):
-    """Citations not in the shared references, and definitions written in the page (left as text)."""
-    for sup in root.iter("sup"):  # "[^label]: ..." whose label is shared: a citation mark, then ':'
-        link = sup.find("a")
-        if link is not None and link.get("class") == "footnote-ref" and (sup.tail or "").startswith(":"):
-            label = link.get("href", "").removeprefix("#fn-")
-            yield f"[^{label}]:", DEFINES_REFERENCE.format(label)
-    # Joined as a browser shows them: "*[" + <abbr>CRPS</abbr> + "]:" is still a definition.
-    text = "".join(root.xpath(".//text()[not(ancestor::code) and not(ancestor::pre)]", smart_strings=False))
-    for label in dict.fromkeys(PAGE_ABBREVIATION_DEFINITION.findall(text)):
-        yield f"*[{label}]:", (f"defines the abbreviation {label} itself: "
-                               "abbreviations are defined once, in content/abbreviations.md")
-    defined = dict.fromkeys(PAGE_REFERENCE_DEFINITION.findall(text))
-    for label in defined:
-        yield f"[^{label}]:", DEFINES_REFERENCE.format(label)
-    for label in dict.fromkeys(UNRESOLVED_CITATION.findall(text)):
-        if label not in defined:
-            yield f"[^{label}]", f"cites [^{label}], which is not in the shared references (content/references.md)"
-
-
 def hidden_in_page(root):
     """An invisible character in the rendered page, however Markdown came to write it: the door
     reads the source, and this is its backstop. The word joiner is ours (CitationMarkJoiner)."""
@@ -369,8 +344,7 @@ def check_marks(root):
                     "compared with 18 in 100 ...'")
 
 
-RULES = (hidden_in_page, same_page_links, check_headings, repeated_headings, check_tables, check_citations,
-         check_marks)
+RULES = (hidden_in_page, same_page_links, check_headings, repeated_headings, check_tables, check_marks)
 
 
 def page_facts(html, settings):

@@ -73,6 +73,8 @@ def character_name(character):
 
 
 def invisible_characters(text):
+    if not hidden_characters(text):  # the whole text first: most files have none to place
+        return
     for number, line in enumerate(text.split("\n"), 1):
         for character in hidden_characters(line):
             yield f"line {number}: invisible character {character_name(character)} can hide or reorder text; delete it"
@@ -81,6 +83,10 @@ def invisible_characters(text):
 def lookalike_letters(text):
     """A combining mark, or a letter of another script that looks Latin (Cyrillic 'а' for 'a'): either
     hides a word from every check that looks for it."""
+    if unicodedata.is_normalized("NFC", text) and all(
+            c.isascii() or not (c.isalpha() or unicodedata.combining(c)) or unicodedata.name(c, "").startswith("LATIN ")
+            for c in set(text)):  # the whole text first: most files have none to place
+        return
     for number, line in enumerate(text.split("\n"), 1):
         if unicodedata.normalize("NFC", line) != line or any(unicodedata.combining(c) for c in line):
             yield f"line {number}: a letter is written with a combining mark: type the accented letter itself"
@@ -141,6 +147,30 @@ def markup_problems(text, classes, marker=None):
             boxes.append(number)
     for number in boxes:
         yield f"line {number}: this box is never closed: end it with '{BOX_END}' on a line of its own"
+
+
+CITATION = re.compile(r"\[\^([^\]\n]*)\](:?)|\*\[([^\]\n]+)\]:")
+CODE_SPAN = re.compile(r"(`+).*?\1")
+
+
+def citation_problems(body, first_line, labels):
+    """A page cites the shared references and defines none (Markdown would show a definition
+    written in a page as text): each label's first mistake, by line. Code is not read."""
+    found = {}  # (kind, label): its first line
+    for number, line in outside_code(body):
+        for label, colon, abbreviation in CITATION.findall(CODE_SPAN.sub("", line)):
+            kind = "abbreviation" if abbreviation else "defines" if colon else "cites"
+            found.setdefault((kind, abbreviation or label), number + first_line - 1)
+    defined = {label for kind, label in found if kind == "defines"}  # told as that, not as unknown too
+    for (kind, label), number in found.items():
+        if kind == "abbreviation":
+            yield (f"line {number}: defines the abbreviation {label} itself: abbreviations are defined once, "
+                   "in content/abbreviations.md")
+        elif kind == "defines":
+            yield (f"line {number}: defines the reference [^{label}] itself: every source is written once, "
+                   "in content/references.md")
+        elif label not in labels and label not in defined:
+            yield f"line {number}: cites [^{label}], which is not in the shared references (content/references.md)"
 
 
 def parse_metadata(text):
@@ -216,8 +246,8 @@ def metadata_problems(pairs, kind, settings, today):
         yield "'Summary:' cites a source ([^...]): a summary is shown where its references are not; cite in the page"
 
 
-def source_problems(path, kind, settings, today):
-    """Problems in one article or page source."""
+def source_problems(path, kind, settings, today, labels):
+    """Problems in one article or page source; `labels`: the shared references'."""
     if (size := os.path.getsize(path)) > settings["MAX_SOURCE_BYTES"]:
         yield f"is {size:,} bytes, over the limit of {settings['MAX_SOURCE_BYTES']:,}"
         return
@@ -237,6 +267,7 @@ def source_problems(path, kind, settings, today):
     yield from markup_problems(text, settings["CONTENT_CLASSES"], settings["FOOTNOTE_PLACE_MARKER"])
     pairs, body = parse_metadata(text)
     yield from metadata_problems(pairs, kind, settings, today)
+    yield from citation_problems(body, text.count("\n") + 2 - len(body), labels)
     marker, lines = settings["FOOTNOTE_PLACE_MARKER"], [line.strip() for _, line in outside_code(body)]
     if any(marker in line and line != marker for line in lines):
         yield f"'{marker}' must be a line of its own: the references are put where it stands"

@@ -4,7 +4,7 @@ before Markdown passes it to the page. Tested on a few lines each."""
 
 import pytest
 
-from plugins.content_rules.sources import markup_problems
+from plugins.content_rules.sources import citation_problems, markup_problems
 
 CLASSES = {"advice", "main-message", "icon-array"}
 MARKER = "///References///"
@@ -90,3 +90,29 @@ def test_the_sanitizer_backstop_reports_what_it_would_change():
     aligned = '<table><thead><tr><th style="text-align: center;">A</th></tr></thead></table>'
     assert "a table column is aligned" in html_problems(aligned, ("nih.gov",))[0][1]
     assert html_problems('<p class="advice">Hi <a href="https://www.nih.gov/">NIH</a>.</p>', ("nih.gov",)) == []
+
+
+# A page cites the shared references and writes no definition of its own, in any place Markdown reads.
+LABELS = {"ketalar", "cohen2018"}
+
+
+def citation_mistakes(text):
+    return list(citation_problems(text.split("\n"), 1, LABELS))
+
+
+def test_citations_of_shared_references_pass_and_code_is_not_read():
+    assert citation_mistakes("Cited.[^ketalar] Twice.[^cohen2018][^ketalar]\nWrite `[^label]` to cite.\n"
+                             "```\n[^unknown]: in a fence\n```") == []
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("Cited.[^nosuch]\nAgain.[^nosuch]", "line 1: cites [^nosuch], which is not in the shared references"),
+    ("Cited.[^ketalar]\n\n[^ketalar]: Our clinic.", "line 3: defines the reference [^ketalar] itself"),
+    ("Ours.[^ours]\n\n   [^ours]: Our clinic.", "line 3: defines the reference [^ours] itself"),  # not also unknown
+    ("Text.\n\n> - [^cohen2018]: in a quoted list", "line 3: defines the reference [^cohen2018] itself"),
+    ("Side effects include[^ketalar]:", "line 1: defines the reference [^ketalar] itself"),
+    ("CRPS is rare.\n\n> *[CRPS]: can really pay sellers", "line 3: defines the abbreviation CRPS itself"),
+])
+def test_a_definition_or_an_unknown_citation_is_refused_once_by_line(text, problem):
+    found = citation_mistakes(text)
+    assert len(found) == 1 and found[0].startswith(problem), found
