@@ -1,10 +1,6 @@
-"""Build the site as one transaction: `python scripts/build.py SETTINGS OUTPUT [CONTENT]`.
-
-The one way this project runs Pelican (`run_pelican`) and replaces a built site (`build`): under
-a lock beside OUTPUT, Pelican writes a staging folder that then takes OUTPUT's place in one atomic
-exchange (or two renames, which the next build completes). Ours because Pelican writes straight
-into its output folder, so a failed, interrupted or concurrent build leaves half a site there.
-"""
+"""Build the site as one transaction: `python scripts/build.py SETTINGS OUTPUT [CONTENT]`. Pelican
+writes straight into its output folder (half a site if a build fails or is stopped), so here, under a
+lock, it writes a staging folder that then takes OUTPUT's place in one atomic exchange."""
 
 import contextlib
 import ctypes
@@ -16,30 +12,15 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
-import threading
 import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # Linux's; where the C library has neither, a build cannot die with make, and swaps by two renames.
 PRCTL, RENAMEAT2 = (getattr(ctypes.CDLL(None, use_errno=True), name, None) for name in ("prctl", "renameat2"))
-# In every site built here: a folder with files but no marker is someone's, never replaced.
-SITE_MARKER = ".built-by-pelican-site"
+SITE_MARKER = ".built-by-pelican-site"  # in every site built here: a folder with files but none is someone's
 LOG_COLUMNS = "200"  # wide log lines, so a file name in an error is never split
-# The make variable naming each build's folder, so a refusal names what the user typed.
-OUTPUT_VARIABLE = {"publishconf.py": "PUBLISH_OUTPUT"}
-
-
-def die_with_parent(sig=signal.SIGKILL):
-    """Get `sig` when the parent (make, or the build) ends: PR_SET_PDEATHSIG."""
-    if PRCTL:
-        PRCTL(1, sig)
-
-
-def pelican_child():
-    die_with_parent()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build handles Ctrl-C: no Pelican traceback
+OUTPUT_VARIABLE = {"publishconf.py": "PUBLISH_OUTPUT"}  # so a refusal names the variable the user set
 
 
 def pelican_command(settings, output, content=None, extra=()):
@@ -48,53 +29,41 @@ def pelican_command(settings, output, content=None, extra=()):
             str(ROOT / settings), "--output", str(output), "--fatal", "warnings", *extra]
 
 
+def pelican_child():
+    """Pelican dies with the build (PR_SET_PDEATHSIG) and leaves Ctrl-C to it: no Pelican traceback."""
+    if PRCTL:
+        PRCTL(1, signal.SIGKILL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def run_pelican(settings, output, content=None, env=None, capture=False, extra=()):
-    """Run a build; return the finished process. Not captured, what Pelican prints is passed on
-    line by line, and a reader that went away (`make html | head -1`) stops only the passing on:
-    Pelican never writes to a closed pipe, so the build still finishes."""
+    """Run Pelican; return the finished process. Uncaptured, what it prints is passed on to stderr line
+    by line, so a reader that went away (`make html 2>&1 | head -1`) costs those lines, never the build."""
     command = pelican_command(settings, output, content, extra)
-    environment = {**os.environ, "COLUMNS": LOG_COLUMNS, **(env or {})}
+    options = {"cwd": ROOT, "text": True, "preexec_fn": pelican_child,
+               "env": {**os.environ, "COLUMNS": LOG_COLUMNS, **(env or {})}}
     if capture:
-        return subprocess.run(command, cwd=ROOT, text=True, capture_output=True, env=environment,
-                              preexec_fn=pelican_child)
-    with subprocess.Popen(command, cwd=ROOT, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          env=environment, preexec_fn=pelican_child) as process:
-        passers = [threading.Thread(target=pass_on, args=(stream, to), daemon=True) for stream, to in
-                   ((process.stdout, sys.stdout), (process.stderr, sys.stderr))]
+        return subprocess.run(command, capture_output=True, **options)
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **options) as pelican:
         try:
-            for passer in passers:
-                passer.start()
-            for passer in passers:
-                passer.join()
-        except BaseException:  # Ctrl-C or SIGTERM: Pelican stops with the build, as subprocess.run does it
-            process.kill()
+            for line in pelican.stdout:
+                say(line.rstrip("\n"))
+        except BaseException:  # Ctrl-C or SIGTERM: Pelican stops with the build
+            pelican.kill()
             raise
-        return subprocess.CompletedProcess(command, process.wait())
+    return subprocess.CompletedProcess(command, pelican.returncode)
 
 
-def pass_on(stream, to):
-    """Copy `stream` to `to` line by line; once `to` is closed, read on and drop the rest."""
-    try:
-        for line in stream:
-            try:
-                to.write(line)
-                to.flush()
-            except (BrokenPipeError, ValueError):
-                to = open(os.devnull, "w")  # noqa: SIM115 (for the rest of this stream)
-    except (ValueError, OSError):
-        pass  # the build was stopped, and the pipe closed with it
+def say(message):
+    """Print one line on stderr (a reader that went away is no reason to stop); 1, a failed build's status."""
+    with contextlib.suppress(BrokenPipeError):
+        print(message, file=sys.stderr, flush=True)
+    return 1
 
 
-def say(message, to=None):
-    """Print one line; a reader that went away is no reason to stop a build."""
-    try:
-        print(message, file=to or sys.stderr, flush=True)
-    except BrokenPipeError:
-        pass
-
-
-def path_problem(path, content=None):
-    """Why `path` may not be an output folder (a site, or dist), or None; compared as real paths."""
+def path_problem(path, content=None, site=False):
+    """Why `path` may not be an output folder, or None; compared as real paths. A `site` replaces the
+    folder whole, so that must also be new, empty or a site built here (dist keeps other files)."""
     real, content = Path(os.path.realpath(path)), Path(os.path.realpath(content or ROOT / "content"))
     if Path(path).is_symlink():
         return "it is a symbolic link: name the folder itself"
@@ -109,17 +78,9 @@ def path_problem(path, content=None):
         return "it is inside a folder of the repository: name a folder at its top level, like output"
     if real.exists() and not real.is_dir():
         return "it is not a folder"
-    return None
-
-
-def output_problem(output, content=None):
-    """Why OUTPUT may not be replaced by a site, or None: it must be new, empty or a site built here."""
-    real = Path(os.path.realpath(output))
-    if problem := path_problem(output, content):
-        return problem
-    if os.path.ismount(real):
+    if site and os.path.ismount(real):
         return "it is a mount point, which cannot be swapped for another folder: name a folder inside it"
-    if real.is_dir() and any(real.iterdir()) and not (real / SITE_MARKER).is_file():
+    if site and real.is_dir() and any(real.iterdir()) and not (real / SITE_MARKER).is_file():
         return (f"it holds files and no {SITE_MARKER}, so it is not a site built here: "
                 "name a new or empty folder (a site built before 2026-12-01 has none: `make clean` once)")
     return None
@@ -135,8 +96,9 @@ def commit_point(parent):
 
 def run_as_command(main, name, value, *args):
     """main(*args, parent=make's pid), ending with make; a stop is one line naming `name` '`value`'."""
-    die_with_parent(signal.SIGTERM)
-    signal.signal(signal.SIGTERM, signal.default_int_handler)  # so the build tidies up, as on Ctrl-C
+    if PRCTL:
+        PRCTL(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: make gone, we are stopped as by Ctrl-C
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # so the build tidies up
     try:
         return main(*args, parent=os.getppid())
     except KeyboardInterrupt:
@@ -146,12 +108,11 @@ def run_as_command(main, name, value, *args):
 
 @contextlib.contextmanager
 def locked(target, remove=False):
-    """Hold the lock for `target` (a folder); wait while another build or clean holds it. With
-    `remove`, the lock file goes too (make clean leaves nothing); whoever waited on a removed
-    lock file takes the new one, so two can never hold the folder at once."""
+    """Hold folder `target`'s lock, waiting for a build or clean; with `remove`, delete the lock file after."""
     path = target.parent / f".{target.name}.lock"
     while True:
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
             lock = open(path, "a")  # noqa: SIM115 (held until the build is done)
         except OSError as error:
             raise SystemExit(f"error: cannot make the lock file {path}: {error.strerror} (is the folder "
@@ -161,12 +122,10 @@ def locked(target, remove=False):
         except BlockingIOError:
             say(f"waiting for another build of {target.name}/ to finish...")
             fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            if os.path.exists(path) and os.path.samestat(os.fstat(lock.fileno()), os.stat(path)):
+        with contextlib.suppress(OSError):
+            if os.path.samestat(os.fstat(lock.fileno()), os.stat(path)):
                 break
-        except OSError:
-            pass
-        lock.close()  # a clean removed it while we waited: take the lock file there now
+        lock.close()  # a clean removed the file while we waited: another may hold a new one, so take that
     try:
         yield
     finally:
@@ -176,23 +135,8 @@ def locked(target, remove=False):
         lock.close()
 
 
-def clean(*folders):
-    """`make clean`: each folder, its staging leftovers and its lock removed under that lock, so a
-    clean waits for a build, and a build never reports success over a half-deleted site."""
-    for folder in (Path(os.path.realpath(f)) for f in folders):
-        if problem := path_problem(folder):
-            say(f"error: not removing '{folder}': {problem}")
-            return 1
-        if not folder.parent.is_dir():
-            continue
-        with locked(folder, remove=True):
-            for path in [folder, *folder.parent.glob(f".{folder.name}.stage-*"), folder.parent / f".{folder.name}.old"]:
-                shutil.rmtree(path, ignore_errors=True)
-    return 0
-
-
 def recover(output):
-    """Put back a site an interrupted build moved aside; drop its staging folders."""
+    """Put back a site an interrupted build moved aside; drop staging folders and what was swapped out."""
     old = output.parent / f".{output.name}.old"
     if old.exists() and not output.exists():
         os.rename(old, output)
@@ -200,44 +144,44 @@ def recover(output):
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def not_writable(output):
-    """The first folder that keeps the old site from being replaced and deleted, or None."""
-    for folder in [output.parent, *(Path(f) for f, _, _ in os.walk(output))]:
-        if not os.access(folder, os.W_OK | os.X_OK):
-            return folder
-    return None
+def clean(*folders):
+    """`make clean`: under each folder's lock, so a build never reports success over a half-deleted site."""
+    for folder in (Path(os.path.realpath(f)) for f in folders):
+        if problem := path_problem(folder):
+            return say(f"error: not removing '{folder}': {problem}")
+        if folder.parent.is_dir():
+            with locked(folder, remove=True):
+                recover(folder)
+                shutil.rmtree(folder, ignore_errors=True)
+    return 0
 
 
 def exchange(a, b):
     """Swap two paths in one step (renameat2 RENAME_EXCHANGE); False where the system cannot."""
-    if RENAMEAT2 is None:
-        return False
-    if RENAMEAT2(-100, os.fsencode(a), -100, os.fsencode(b), 2) == 0:  # AT_FDCWD
-        return True
+    if RENAMEAT2 is None or RENAMEAT2(-100, os.fsencode(a), -100, os.fsencode(b), 2) == 0:  # AT_FDCWD
+        return RENAMEAT2 is not None
     if (error := ctypes.get_errno()) in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
         return False
     raise OSError(error, os.strerror(error), str(a))
 
 
 def settings_problem(settings, content):
-    """Why Pelican could not start, in one line, or None: the content folder is missing, or the
-    settings file does not run (a typo: its line, not Pelican's traceback)."""
+    """Why Pelican could not start, as one line (a typo's place, not Pelican's traceback), or None."""
     folder = Path(content or ROOT / "content")
     if not folder.is_dir():
-        return f"CONTENT '{folder}': there is no such folder (it holds the site's Markdown: articles/, pages/)"
+        return (f"error: CONTENT '{folder}': there is no such folder (it holds the site's Markdown: "
+                "articles/, pages/). Nothing was changed.")
     try:
         runpy.run_path(str(ROOT / settings))
     except SystemExit as stop:  # the settings' own one-line refusal (BUILD_DATE, SITEURL...), as it is
         return str(stop.code)
-    except Exception as error:  # noqa: BLE001 (any mistake in the file: one line with its place)
-        ours = {(ROOT / settings).resolve(), *ROOT.glob("*conf.py")}  # the settings and what they import
-        frames = [f for f in traceback.extract_tb(error.__traceback__) if Path(f.filename).resolve() in ours]
-        if isinstance(error, SyntaxError):
-            where, line, what = Path(error.filename or settings).name, error.lineno, error.msg
-        else:
-            where, line = (Path(frames[-1].filename).name, frames[-1].lineno) if frames else (settings, None)
-            what = str(error)
-        return f"{where}{f':{line}' if line else ''}: {type(error).__name__}: {what}"
+    except Exception as error:  # any mistake in the settings or what they import
+        frames = [(f.filename, f.lineno) for f in traceback.extract_tb(error.__traceback__)
+                  if f.filename.endswith("conf.py")] or [(settings, None)]
+        syntax = isinstance(error, SyntaxError)
+        where, line = (error.filename, error.lineno) if syntax else frames[-1]
+        return (f"error: {Path(where).name}{f':{line}' if line else ''}: {type(error).__name__}: "
+                f"{error.msg if syntax else error}. Nothing was changed.")
     return None
 
 
@@ -245,43 +189,33 @@ def build(settings, output, content=None, extra=(), parent=None):
     """Build into OUTPUT as one transaction: 0 if OUTPUT is the new site, else 1 and OUTPUT as it was."""
     named = f"{OUTPUT_VARIABLE.get(settings, 'OUTPUT')} '{output}'"
     if problem := settings_problem(settings, content):
-        say(problem if problem.startswith("error: ") else f"error: {problem}. Nothing was changed.")
-        return 1
-    if problem := output_problem(output, content):
-        say(f"error: {named}: {problem}")
-        return 1
+        return say(problem)
+    if problem := path_problem(output, content, site=True):
+        return say(f"error: {named}: {problem}")
     output = Path(os.path.realpath(output))
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        say(f"error: {named}: cannot make {error.filename}: {error.strerror}")
-        return 1
     with locked(output):
         recover(output)
-        if blocked := not_writable(output):
-            say(f"error: {output.name}/: cannot replace it, {blocked} is not writable: "
-                  "check its permissions. Nothing was changed.")
-            return 1
-        stage = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.stage-"))
+        # The old site is deleted once swapped out: a folder in it that cannot be is refused first.
+        for folder in [output.parent, *(Path(f) for f, _, _ in os.walk(output))]:
+            if not os.access(folder, os.W_OK | os.X_OK):
+                return say(f"error: {output.name}/: cannot replace it, {folder} is not writable: "
+                           "check its permissions. Nothing was changed.")
+        stage = output.parent / f".{output.name}.stage-{os.getpid()}"  # recover() removed any before
+        stage.mkdir()
         try:
             if run_pelican(settings, stage, content, extra=extra).returncode != 0:
-                say(f"{output.name}/ was left as it was.")
-                return 1
-            os.chmod(stage, 0o755)  # mkdtemp makes it private
+                return say(f"{output.name}/ was left as it was.")
             (stage / SITE_MARKER).write_text("Built by scripts/build.py, which replaces this folder whole.\n")
             if not commit_point(parent):
                 return 1  # make has gone: a site must not appear after it reported failure
             if not (output.exists() and exchange(stage, output)):
                 if output.exists():
-                    os.rename(output, output.parent / f".{output.name}.old")  # interrupted: recover()
+                    os.rename(output, output.parent / f".{output.name}.old")
                 os.rename(stage, output)
         except OSError as error:  # e.g. a bind mount, which os.path.ismount does not see
-            recover(output)
-            say(f"error: {named}: cannot replace it: {error.strerror}. Nothing was changed.")
-            return 1
+            return say(f"error: {named}: cannot replace it: {error.strerror}. Nothing was changed.")
         finally:
-            shutil.rmtree(stage, ignore_errors=True)
-            shutil.rmtree(output.parent / f".{output.name}.old", ignore_errors=True)
+            recover(output)  # the old site back if the swap was cut short; staging and old site gone
     return 0
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from pelicanconf import IGNORE_FILES  # noqa: E402
-from scripts.build import ROOT, build, output_problem  # noqa: E402
+from scripts.build import ROOT, build, path_problem  # noqa: E402
 from scripts.pages_server import start  # noqa: E402
 
 POLL_SECONDS = 0.5
@@ -47,7 +47,7 @@ def free_port():
 
 
 def main(output, port, content, watch):
-    if problem := output_problem(output, content):  # each rebuild would refuse it: stop at once
+    if problem := path_problem(output, content, site=True):  # each rebuild would refuse it: stop at once
         sys.exit(f"error: OUTPUT '{output}': {problem}")
     output, content = Path(output).absolute(), Path(content or ROOT / "content").absolute()
     if watch:
