@@ -4,7 +4,6 @@ lock, it writes a staging folder that then takes OUTPUT's place in one atomic ex
 
 import contextlib
 import ctypes
-import errno
 import fcntl
 import os
 import runpy
@@ -17,7 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # Linux's; where the C library has neither, a build cannot die with make, and swaps by two renames.
-PRCTL, RENAMEAT2 = (getattr(ctypes.CDLL(None, use_errno=True), name, None) for name in ("prctl", "renameat2"))
+PRCTL, RENAMEAT2 = (getattr(ctypes.CDLL(None), name, None) for name in ("prctl", "renameat2"))
 SITE_MARKER = ".built-by-pelican-site"  # in every site built here: a folder with files but none is someone's
 LOG_COLUMNS = "200"  # wide log lines, so a file name in an error is never split
 OUTPUT_VARIABLE = {"publishconf.py": "PUBLISH_OUTPUT"}  # so a refusal names the variable the user set
@@ -29,18 +28,18 @@ def pelican_command(settings, output, content=None, extra=()):
             str(ROOT / settings), "--output", str(output), "--fatal", "warnings", *extra]
 
 
-def pelican_child():
-    """Pelican dies with the build (PR_SET_PDEATHSIG) and leaves Ctrl-C to it: no Pelican traceback."""
+def die_with_parent(sig=signal.SIGKILL):
+    """Get `sig` when the parent (make, or for Pelican the build) ends: PR_SET_PDEATHSIG."""
     if PRCTL:
-        PRCTL(1, signal.SIGKILL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+        PRCTL(1, sig)
 
 
 def run_pelican(settings, output, content=None, env=None, capture=False, extra=()):
     """Run Pelican; return the finished process. Uncaptured, what it prints is passed on to stderr line
     by line, so a reader that went away (`make html 2>&1 | head -1`) costs those lines, never the build."""
     command = pelican_command(settings, output, content, extra)
-    options = {"cwd": ROOT, "text": True, "preexec_fn": pelican_child,
+    # A group of its own: Ctrl-C reaches only the build, which stops Pelican (no Pelican traceback).
+    options = {"cwd": ROOT, "text": True, "preexec_fn": die_with_parent, "process_group": 0,
                "env": {**os.environ, "COLUMNS": LOG_COLUMNS, **(env or {})}}
     if capture:
         return subprocess.run(command, capture_output=True, **options)
@@ -96,9 +95,8 @@ def commit_point(parent):
 
 def run_as_command(main, name, value, *args):
     """main(*args, parent=make's pid), ending with make; a stop is one line naming `name` '`value`'."""
-    if PRCTL:
-        PRCTL(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: make gone, we are stopped as by Ctrl-C
-    signal.signal(signal.SIGTERM, signal.default_int_handler)  # so the build tidies up
+    die_with_parent(signal.SIGTERM)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # so the build tidies up, as on Ctrl-C
     try:
         return main(*args, parent=os.getppid())
     except KeyboardInterrupt:
@@ -107,8 +105,8 @@ def run_as_command(main, name, value, *args):
 
 
 @contextlib.contextmanager
-def locked(target, remove=False):
-    """Hold folder `target`'s lock, waiting for a build or clean; with `remove`, delete the lock file after."""
+def locked(target):
+    """Hold folder `target`'s lock, waiting while a build or clean holds it; gives the lock file's path."""
     path = target.parent / f".{target.name}.lock"
     while True:
         try:
@@ -126,13 +124,8 @@ def locked(target, remove=False):
             if os.path.samestat(os.fstat(lock.fileno()), os.stat(path)):
                 break
         lock.close()  # a clean removed the file while we waited: another may hold a new one, so take that
-    try:
-        yield
-    finally:
-        if remove:
-            with contextlib.suppress(OSError):
-                os.unlink(path)
-        lock.close()
+    with lock:
+        yield path
 
 
 def recover(output):
@@ -150,19 +143,11 @@ def clean(*folders):
         if problem := path_problem(folder):
             return say(f"error: not removing '{folder}': {problem}")
         if folder.parent.is_dir():
-            with locked(folder, remove=True):
+            with locked(folder) as lock:
                 recover(folder)
                 shutil.rmtree(folder, ignore_errors=True)
+                lock.unlink(missing_ok=True)  # a build waiting on it then takes a new one
     return 0
-
-
-def exchange(a, b):
-    """Swap two paths in one step (renameat2 RENAME_EXCHANGE); False where the system cannot."""
-    if RENAMEAT2 is None or RENAMEAT2(-100, os.fsencode(a), -100, os.fsencode(b), 2) == 0:  # AT_FDCWD
-        return RENAMEAT2 is not None
-    if (error := ctypes.get_errno()) in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
-        return False
-    raise OSError(error, os.strerror(error), str(a))
 
 
 def settings_problem(settings, content):
@@ -208,7 +193,9 @@ def build(settings, output, content=None, extra=(), parent=None):
             (stage / SITE_MARKER).write_text("Built by scripts/build.py, which replaces this folder whole.\n")
             if not commit_point(parent):
                 return 1  # make has gone: a site must not appear after it reported failure
-            if not (output.exists() and exchange(stage, output)):
+            # One atomic exchange (renameat2 RENAME_EXCHANGE, AT_FDCWD); where it fails, two renames, which
+            # fail too if the cause is real (a bind mount), and which the next build completes if cut short.
+            if not (output.exists() and RENAMEAT2 and RENAMEAT2(-100, bytes(stage), -100, bytes(output), 2) == 0):
                 if output.exists():
                     os.rename(output, output.parent / f".{output.name}.old")
                 os.rename(stage, output)

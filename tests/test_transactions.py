@@ -40,8 +40,8 @@ def test_make_clean_waits_for_a_build_and_leaves_nothing_behind(tmp_path):
 
 def test_a_build_waiting_on_a_lock_that_clean_removed_takes_the_new_one(tmp_path):
     folder = tmp_path / "output"
-    with locked(folder, remove=True):
-        pass
+    with locked(folder) as lock:
+        lock.unlink()  # as make clean does
     assert not (tmp_path / ".output.lock").exists()
     with locked(folder):
         assert (tmp_path / ".output.lock").exists()
