@@ -87,10 +87,9 @@ def path_problem(path, content=None, site=False):
 
 def commit_point(parent):
     """From here on a stop waits until the site is in place; False if make (`parent`) is gone."""
-    if parent is None:
-        return True
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    return os.getppid() == parent
+    if parent is not None:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    return parent in (None, os.getppid())
 
 
 def run_as_command(main, name, value, *args):
