@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from offlineconf import EDITION_DOWNLOADS, EPUB_SAVE_AS, PRINT_EDITION_SAVE_AS, SITE_SLUG  # noqa: E402
-from scripts.build import commit_point, locked, path_problem, run_as_command, run_pelican  # noqa: E402
+from scripts.build import SITE_MARKER, commit_point, locked, path_problem, run_as_command, run_pelican  # noqa: E402
 
 WRITTEN = (EDITION_DOWNLOADS["zip"], PRINT_EDITION_SAVE_AS, EPUB_SAVE_AS)  # all make offline writes to DIST
 PARTIAL = ".partial-"  # files being written into DIST: the next run removes an interrupted run's
@@ -51,7 +51,8 @@ def dist_problem(dist, content):
     if problem := path_problem(dist, content):
         return problem
     dist = Path(dist)
-    others = sorted(p.name for p in dist.iterdir() if p.name not in WRITTEN and not p.name.startswith(PARTIAL)) \
+    others = sorted(p.name for p in dist.iterdir()
+                    if p.name not in (*WRITTEN, SITE_MARKER) and not p.name.startswith(PARTIAL)) \
         if dist.is_dir() else []
     return f"it holds '{others[0]}', which make offline did not write: name a new or empty folder" if others else None
 
@@ -113,6 +114,7 @@ def main(dist, content=None, parent=None):
                      f"{dist}/ was left as it was.")
         for name, partial in partials.items():
             os.replace(partial, dist / name)
+        (dist / SITE_MARKER).write_text("Written by packaging/offline.py: make clean may remove this folder.\n")
         for name in WRITTEN:
             print(f"{dist / name}  {(dist / name).stat().st_size / 1024:.1f} KiB")
     return 0

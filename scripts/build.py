@@ -81,7 +81,7 @@ def path_problem(path, content=None, site=False):
         return "it is a mount point, which cannot be swapped for another folder: name a folder inside it"
     if site and real.is_dir() and any(real.iterdir()) and not (real / SITE_MARKER).is_file():
         return (f"it holds files and no {SITE_MARKER}, so it is not a site built here: "
-                "name a new or empty folder (a site built before 2026-12-01 has none: `make clean` once)")
+                "name a new or empty folder (a site built before 2026-12-01 has none: delete it yourself once)")
     return None
 
 
@@ -141,6 +141,9 @@ def clean(*folders):
     for folder in (Path(os.path.realpath(f)) for f in folders):
         if problem := path_problem(folder):
             return say(f"error: not removing '{folder}': {problem}")
+        if folder.is_dir() and any(folder.iterdir()) and not (folder / SITE_MARKER).is_file():
+            return say(f"error: not removing '{folder}': it holds files and no {SITE_MARKER}, so make did not "
+                       "build it: name the folder make built, or remove this one yourself")
         if folder.parent.is_dir():
             with locked(folder) as lock:
                 recover(folder)

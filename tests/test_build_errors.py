@@ -155,7 +155,7 @@ def test_a_site_that_cannot_be_replaced_is_left_alone_before_anything_is_built(b
 def test_make_offline_clears_what_an_interrupted_run_left_in_dist(offline_run_again):
     dist, _ = offline_run_again  # run into a dist holding a .partial-* file and folder (conftest)
     assert sorted(p.name for p in dist.iterdir()) == sorted([f"{SITE_SLUG}-offline.zip", PRINT_EDITION_SAVE_AS,
-                                                             f"{SITE_SLUG}.epub"])
+                                                             f"{SITE_SLUG}.epub", site_build.SITE_MARKER])
 
 
 def test_any_warning_pelican_logs_stops_the_build_as_one_line_with_its_cause(monkeypatch):
@@ -191,7 +191,7 @@ def test_outside_a_build_pelican_s_warnings_stay_what_they_are(monkeypatch):
 # Output folders: refused, before anything is touched, unless new, empty or a site built here.
 
 NOT_A_SITE = ("it holds files and no .built-by-pelican-site, so it is not a site built here: name a new or empty "
-              "folder (a site built before 2026-12-01 has none: `make clean` once)")
+              "folder (a site built before 2026-12-01 has none: delete it yourself once)")
 INSIDE_THE_REPOSITORY = "it is inside a folder of the repository: name a folder at its top level, like output"
 
 

@@ -11,7 +11,7 @@ import time
 import pytest
 from conftest import ROOT
 
-from scripts.build import locked
+from scripts.build import SITE_MARKER, locked
 
 # packaging/offline.py by its path: "packaging" is also the name of an installed library.
 _spec = importlib.util.spec_from_file_location("offline", ROOT / "packaging" / "offline.py")
@@ -29,6 +29,7 @@ def test_make_clean_waits_for_a_build_and_leaves_nothing_behind(tmp_path):
     for folder in (output, dist):
         folder.mkdir()
         (folder / "index.html").write_text("a site")
+        (folder / SITE_MARKER).write_text("built by make")
     (tmp_path / ".output.stage-abc").mkdir()
     with locked(output):  # a build of output/ is running
         clean = make("clean", OUTPUT=output, PUBLISH_OUTPUT=tmp_path / "publish", DIST=dist)
@@ -36,6 +37,18 @@ def test_make_clean_waits_for_a_build_and_leaves_nothing_behind(tmp_path):
         assert clean.poll() is None and (output / "index.html").exists(), "it waits while the build holds the lock"
     assert clean.wait(timeout=60) == 0, clean.stdout.read()
     assert sorted(p.name for p in tmp_path.iterdir()) == [], "no site, staging folder or lock file is left"
+
+
+def test_make_clean_removes_no_folder_make_did_not_build(tmp_path):
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    (documents / "notes.txt").write_text("someone's notes")
+    clean = make("clean", OUTPUT=documents, PUBLISH_OUTPUT=tmp_path / "publish", DIST=tmp_path / "dist")
+    assert clean.wait(timeout=60) != 0
+    assert [line for line in clean.stdout.read().splitlines() if line.startswith("error:")] == [
+        f"error: not removing '{documents}': it holds files and no {SITE_MARKER}, so make did not build it: "
+        "name the folder make built, or remove this one yourself"]
+    assert (documents / "notes.txt").read_text() == "someone's notes"
 
 
 def test_a_build_waiting_on_a_lock_that_clean_removed_takes_the_new_one(tmp_path):
