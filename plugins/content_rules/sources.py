@@ -64,6 +64,9 @@ def read_text(path):
 
 def hidden_characters(text):
     """The characters in `text` that hide or reorder text, in order (the rendered page's too)."""
+    if not any(unicodedata.category(c) in HIDDEN_CATEGORIES or IGNORABLE_MARKS.match(c)
+               for c in set(INVISIBLE.findall(text))):  # most texts have none: no need to place them
+        return []
     return [c for c in dict.fromkeys(INVISIBLE.findall(EMOJI_JOINER.sub("", text)))
             if unicodedata.category(c) in HIDDEN_CATEGORIES or IGNORABLE_MARKS.match(c)]
 
