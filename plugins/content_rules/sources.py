@@ -305,7 +305,7 @@ def tree_problems(settings):
     folders = f"{', '.join(str(f.relative_to(root)) for f in content_folders)}/"
     shared_files = {Path(root, settings[key]).resolve()
                     for key in ("REFERENCES_FILE", "ABBREVIATIONS_FILE", "REFERENCES_READ_FILE")}
-    images, signatures, unreadable = root / settings["IMAGES_PATH"], settings["IMAGE_SIGNATURES"], []
+    images, signatures, unreadable, pictures = root / settings["IMAGES_PATH"], settings["IMAGE_SIGNATURES"], [], []
     for folder, subfolders, files in os.walk(root, onerror=unreadable.append):  # into no linked folder
         for name in sorted(subfolders + [f for f in files if not editor_file(f, settings)]):
             path = Path(folder, name)
@@ -332,6 +332,8 @@ def tree_problems(settings):
                                  "(it loads after the text, on slow phones too): make it smaller")
                 elif not path.read_bytes().startswith(signature):
                     yield path, f"is not the {path.suffix[1:].upper()} picture its name says: save it again as one"
+                else:
+                    pictures.append(path)
             elif not is_folder and path.resolve() not in shared_files:
                 in_content = any(folder_path in path.parents for folder_path in content_folders)
                 if in_content and name.endswith(RECORDS_SUFFIX):
@@ -352,6 +354,12 @@ def tree_problems(settings):
                     yield path, ("has a file name other than lower-case letters, digits and hyphens, ending in .md: "
                                  "rename it, like 'my-page.md'")
     yield from ((error.filename, "cannot be read") for error in unreadable)
+    # Pelican publishes every file in the pictures' folder: one no page names would be published unseen.
+    pages = " ".join(read_text(p)[0] or "" for f in content_folders for p in f.rglob("*.md")
+                     if pictures and stat.S_ISREG(os.lstat(p).st_mode))  # no pipe or link: refused above
+    for picture in pictures:
+        if f"{settings['IMAGES_PATH']}/{picture.name}" not in pages:
+            yield picture, "is shown on no page, and would be published unseen: show it on a page, or delete it"
 
 
 def theme_problems(theme):
