@@ -22,14 +22,17 @@ import pelicanconf
 from plugins.content_rules import sources
 
 CASES_DIR = Path(__file__).parent / "bad_content"
+# What each case adds its mistake to: a site of three short pages, so a case tests its rule, not
+# today's content (an edit to the real pages changes no case).
+TINY_SITE = Path(__file__).parent / "tiny_site" / "content"
 CASES = sorted(p.name for p in CASES_DIR.iterdir() if p.is_dir())
 
 
 def content_with(case_dir, content):
-    """A copy of the real content with the case laid over it: a file replaces or adds its
+    """A copy of the tiny site with the case laid over it: a file replaces or adds its
     namesake; NAME.append is added to the end of NAME; NAME.symlink becomes a link to the
     path it holds."""
-    shutil.copytree(ROOT / "content", content)
+    shutil.copytree(TINY_SITE, content)
     for source in sorted(case_dir.rglob("*")):
         if source.is_dir() or source.name == "expected-error.txt":
             continue
@@ -46,11 +49,11 @@ def content_with(case_dir, content):
 
 
 def appended_line(case_dir):
-    """The line number a case's NAME.append file starts at in the real NAME."""
+    """The line number a case's NAME.append file starts at in the tiny site's NAME."""
     appended = next(case_dir.rglob("*.append"), None)
     if appended is None:
         return None
-    original = ROOT / "content" / appended.relative_to(case_dir).with_suffix("")
+    original = TINY_SITE / appended.relative_to(case_dir).with_suffix("")
     return original.read_text("utf-8").count("\n") + 1
 
 
