@@ -15,7 +15,6 @@ from .evidence import RECORDS_SUFFIX
 # Python-Markdown's meta extension: "Key: value" lines and indented continuations, up to any other.
 META_LINE = re.compile(r"^[ ]{0,3}([A-Za-z0-9_-]+):\s*(.*)$")
 META_MORE = re.compile(r"^[ ]{4,}(.*)$")
-FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 IMAGE_WITHOUT_ALT = re.compile(r"!\[\s*\]\(\s*([^)\s]*)")
 # Characters that hide or reorder text (a bidirectional override turns "25 mg" into "gm 52"):
 # controls, format characters (zero-width and tag ones too), separators, private-use and unassigned
@@ -114,19 +113,6 @@ def lookalike_letters(text):
                        "one: retype the word")
 
 
-def outside_code(lines):
-    """(number, line) of the lines not inside a fenced code block."""
-    fence = None
-    for number, line in enumerate(lines, 1):
-        opening = FENCE.match(line)
-        if fence is None and opening:
-            fence = opening[1][0] * len(opening[1])
-        elif fence is not None and line.strip().startswith(fence):
-            fence = None
-        elif fence is None:
-            yield number, line
-
-
 def markup_problems(text, classes, marker=None):
     """The door (MARKUP): one problem a line; and the references' `marker` may not stand in a box."""
     boxes = []  # the lines of the boxes still open
@@ -171,9 +157,10 @@ CODE_SPAN = re.compile(r"(`+).*?\1")
 
 def citation_problems(body, first_line, labels):
     """A page cites the shared references and defines none (Markdown would show a definition
-    written in a page as text): each label's first mistake, by line. Code is not read."""
+    written in a page as text): each label's first mistake, by line. A code span is not read (this
+    Markdown has no fenced blocks: a ``` line is text)."""
     found = {}  # (kind, label): its first line
-    for number, line in outside_code(body):
+    for number, line in enumerate(body, 1):
         for label, colon, abbreviation in CITATION.findall(CODE_SPAN.sub("", line)):
             kind = "abbreviation" if abbreviation else "defines" if colon else "cites"
             found.setdefault((kind, abbreviation or label), number + first_line - 1)
@@ -271,6 +258,10 @@ def source_problems(path, kind, settings, today, labels):
     if problem:
         yield problem
         return
+    if lone := re.search(r"\r(?!\n)", text):  # Markdown ends a line there; the checks below would not
+        yield (f"line {text.count(chr(10), 0, lone.start()) + 1}: a carriage return alone ends a line here: save the "
+               "file with ordinary line ends (LF or CRLF)")
+        return
     yield from invisible_characters(text)
     yield from lookalike_letters(text)
     if text.split("\n", 1)[0].strip() == "---":
@@ -284,7 +275,7 @@ def source_problems(path, kind, settings, today, labels):
     pairs, body = parse_metadata(text)
     yield from metadata_problems(pairs, kind, settings, today)
     yield from citation_problems(body, text.count("\n") + 2 - len(body), labels)
-    marker, lines = settings["FOOTNOTE_PLACE_MARKER"], [line.strip() for _, line in outside_code(body)]
+    marker, lines = settings["FOOTNOTE_PLACE_MARKER"], [line.strip() for line in body]
     if any(marker in line and line != marker for line in lines):
         yield f"'{marker}' must be a line of its own: the references are put where it stands"
     if marker in lines and any(line != BOX_END for line in lines[lines.index(marker) + 1:] if line):
