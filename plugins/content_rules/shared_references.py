@@ -12,7 +12,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-REFERENCE = re.compile(r"\[\^([^\]]+)\](?!:)")
+REFERENCE = re.compile(r"\[\^([^\]]+)\]")  # "They found[^x]:" cites x too
 WORD_JOINER = "\u2060"  # keeps a citation mark on its sentence's line (CitationMarkJoiner)
 CITATION_MARK = re.compile(r'(<sup(?: id="[^"]*")?>)(<a class="footnote-ref")')
 shared = None  # this build's shared_files.SharedFiles, set by content_rules as it starts

@@ -151,7 +151,10 @@ def markup_problems(text, classes, marker=None):
         yield f"line {number}: this box is never closed: end it with '{BOX_END}' on a line of its own"
 
 
-CITATION = re.compile(r"\[\^([^\]\n]*)\](:?)|\*\[([^\]\n]+)\]:")
+# A citation anywhere; a definition where Markdown would read one: at a line's start, after any
+# indentation and list or quote marks ("They found[^x]:" is a citation before a colon).
+CITATION = re.compile(r"\[\^([^\]\n]*)\]")
+DEFINITION = re.compile(r"^(?:[ \t]*(?:>|[-*+]|\d+[.)]))*[ \t]*(?:\[\^([^\]\n]*)\]|\*\[([^\]\n]+)\]):")
 CODE_SPAN = re.compile(r"(`+).*?\1")
 
 
@@ -161,9 +164,12 @@ def citation_problems(body, first_line, labels):
     Markdown has no fenced blocks: a ``` line is text)."""
     found = {}  # (kind, label): its first line
     for number, line in enumerate(body, 1):
-        for label, colon, abbreviation in CITATION.findall(CODE_SPAN.sub("", line)):
-            kind = "abbreviation" if abbreviation else "defines" if colon else "cites"
-            found.setdefault((kind, abbreviation or label), number + first_line - 1)
+        line = CODE_SPAN.sub("", line)
+        if definition := DEFINITION.match(line):
+            kind = "defines" if definition[1] is not None else "abbreviation"
+            found.setdefault((kind, definition[1] or definition[2]), number + first_line - 1)
+        for label in CITATION.findall(line):
+            found.setdefault(("cites", label), number + first_line - 1)
     defined = {label for kind, label in found if kind == "defines"}  # told as that, not as unknown too
     for (kind, label), number in found.items():
         if kind == "abbreviation":

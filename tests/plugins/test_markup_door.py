@@ -102,6 +102,7 @@ def citation_mistakes(text):
 
 def test_citations_of_shared_references_pass_and_a_code_span_is_not_read():
     assert citation_mistakes("Cited.[^ketalar] Twice.[^cohen2018][^ketalar]\nWrite `[^label]` to cite.") == []
+    assert citation_mistakes("They found[^cohen2018]:") == []  # a citation before a colon, not a definition
 
 
 def test_a_fence_is_text_here_so_what_it_holds_is_read():
@@ -115,7 +116,8 @@ def test_a_fence_is_text_here_so_what_it_holds_is_read():
     ("Cited.[^ketalar]\n\n[^ketalar]: Our clinic.", "line 3: defines the reference [^ketalar] itself"),
     ("Ours.[^ours]\n\n   [^ours]: Our clinic.", "line 3: defines the reference [^ours] itself"),  # not also unknown
     ("Text.\n\n> - [^cohen2018]: in a quoted list", "line 3: defines the reference [^cohen2018] itself"),
-    ("Side effects include[^ketalar]:", "line 1: defines the reference [^ketalar] itself"),
+    ("- [^cohen2018]: a definition in a list", "line 1: defines the reference [^cohen2018] itself"),
+    ("1. > [^ours]: in a numbered quote", "line 1: defines the reference [^ours] itself"),
     ("CRPS is rare.\n\n> *[CRPS]: can really pay sellers", "line 3: defines the abbreviation CRPS itself"),
 ])
 def test_a_definition_or_an_unknown_citation_is_refused_once_by_line(text, problem):
