@@ -128,11 +128,15 @@ def locked(target):
 
 
 def recover(output):
-    """Put back a site an interrupted build moved aside; drop staging folders and what was swapped out."""
+    """Put back a site an interrupted build moved aside; drop our staging folders (named by a process id)
+    and a swapped-out site (it has the marker, or is empty): never a folder someone else put beside it."""
     old = output.parent / f".{output.name}.old"
-    if old.exists() and not output.exists():
+    swapped_out = old.is_dir() and ((old / SITE_MARKER).is_file() or not any(old.iterdir()))
+    if swapped_out and not output.exists():
         os.rename(old, output)
-    for folder in [old, *output.parent.glob(f".{output.name}.stage-*")]:
+        swapped_out = False
+    stages = [p for p in output.parent.glob(f".{output.name}.stage-*") if p.name.rsplit("-", 1)[1].isdigit()]
+    for folder in stages + [old] * swapped_out:
         shutil.rmtree(folder, ignore_errors=True)
 
 

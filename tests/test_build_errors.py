@@ -133,8 +133,8 @@ def test_the_next_build_finishes_an_interrupted_swap(built_here, tmp_path, two_s
     output = old_site(built_here, tmp_path)  # the first content's site
     # What a build killed between its two renames leaves: the site moved aside, a staging folder.
     output.rename(tmp_path / ".output.old")
-    (tmp_path / ".output.stage-interrupted").mkdir()
-    (tmp_path / ".output.stage-interrupted" / "index.html").write_text("half a page")
+    (tmp_path / ".output.stage-4243").mkdir()
+    (tmp_path / ".output.stage-4243" / "index.html").write_text("half a page")
     failed = start_build(broken_content(tmp_path / "broken", article_markers()[0], "[^nosuchsource]"), output)
     assert failed.wait(timeout=300) != 0
     assert tree_digest(output) == first_site and leftovers(output) == []

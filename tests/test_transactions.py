@@ -30,7 +30,7 @@ def test_make_clean_waits_for_a_build_and_leaves_nothing_behind(tmp_path):
         folder.mkdir()
         (folder / "index.html").write_text("a site")
         (folder / SITE_MARKER).write_text("built by make")
-    (tmp_path / ".output.stage-abc").mkdir()
+    (tmp_path / ".output.stage-123").mkdir()
     with locked(output):  # a build of output/ is running
         clean = make("clean", OUTPUT=output, PUBLISH_OUTPUT=tmp_path / "publish", DIST=dist)
         time.sleep(2)
@@ -49,6 +49,19 @@ def test_make_clean_removes_no_folder_make_did_not_build(tmp_path):
         f"error: not removing '{documents}': it holds files and no {SITE_MARKER}, so make did not build it: "
         "name the folder make built, or remove this one yourself"]
     assert (documents / "notes.txt").read_text() == "someone's notes"
+
+
+def test_make_clean_and_a_build_leave_someone_s_folders_beside_the_site_alone(tmp_path):
+    """Only our own staging folders (named by a process id) and a swapped-out site go."""
+    (tmp_path / "output").mkdir()
+    for name in (".output.old", ".output.stage-backup"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "notes.txt").write_text("someone's notes")
+    (tmp_path / ".output.stage-4242").mkdir()  # what a killed build left
+    clean = make("clean", OUTPUT=tmp_path / "output", PUBLISH_OUTPUT=tmp_path / "publish", DIST=tmp_path / "dist")
+    assert clean.wait(timeout=60) == 0, clean.stdout.read()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".output.old", ".output.stage-backup"]
+    assert (tmp_path / ".output.old" / "notes.txt").read_text() == "someone's notes"
 
 
 def test_a_build_waiting_on_a_lock_that_clean_removed_takes_the_new_one(tmp_path):
