@@ -126,7 +126,7 @@ def units(root):
         if not text:
             continue
         classes = " ".join(block.xpath("ancestor-or-self::*/@class")).split()
-        if block.tag in LABEL_TAGS:
+        if block.tag in LABEL_TAGS and not labels_nothing(block):
             kind = "label"
         elif ADVICE_CLASS in classes:
             kind = "advice"
@@ -134,6 +134,23 @@ def units(root):
             kind = "statement"
         yield Unit(kind, in_context(block, text), tuple(dict.fromkeys(marks(inline))),
                    tuple(dict.fromkeys(lead_in_marks(block))), section, needle)
+
+
+def labels_nothing(block):
+    """A table header or a term with no words under it (a one-column table, an empty column, a
+    term with no definition): what it says, it says on its own, as a statement."""
+    def has_words(cells):
+        return any("".join(cell.itertext()).strip() for cell in cells)
+    if block.tag == "dt":
+        following = next((s for s in block.itersiblings() if s.tag != "dt"), None)  # terms may share it
+        return following is None or following.tag != "dd" or not has_words([following])
+    if block.tag != "th":
+        return False
+    row = block.getparent()
+    if row.getparent() is not None and row.getparent().tag == "thead":  # a column's header: its column
+        column = list(row).index(block)
+        return not has_words([r[column] for r in row.xpath("ancestor::table[1]/tbody/tr") if len(r) > column])
+    return not has_words([cell for cell in row if cell is not block])
 
 
 # What a block holds that is not its own words: blocks read on their own, code, headings.
@@ -285,6 +302,9 @@ def problems(units_of_page, records, records_path, references, cited_years, toda
         if unit.kind == "advice" and unit.cites:
             page.append((unit.needle, f"this advice cites a source ('{unit.text[:50]}'): what a source says is a "
                          "fact; drop the {: .advice } mark and give it its evidence record"))
+        if unit.kind == "label" and unit.cites:  # it would publish a reference no record quotes
+            page.append((unit.needle, f"this label cites a source ('{unit.text[:50]}'): a heading, header, term or "
+                         "caption names what it labels; state the fact in a sentence that cites it, with its record"))
         if unit.kind != "statement" and (found := numbers(unit.text)):
             page.append((unit.needle, f"this {'advice' if unit.kind == 'advice' else 'label'} states a number "
                          f"('{shown_number(min(found))}' in '{unit.text[:50]}'): a number is a fact; state it in a "

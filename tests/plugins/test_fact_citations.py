@@ -114,3 +114,16 @@ def test_a_cited_lead_in_covers_loose_items_and_lists_nested_under_its_items():
 def test_code_in_an_item_is_a_statement_of_its_own():
     assert uncited(f"<ul><li><p>The code is below.{MARK}</p><pre><code>NDC 42023-113</code></pre></li></ul>") == [
         UNCITED]
+
+
+def test_a_header_or_term_with_nothing_under_it_is_a_statement_and_a_label_may_not_cite():
+    one_column = "<table><thead><tr><th>What it shows</th></tr></thead><tbody>" \
+                 "<tr><th scope='row'>It is safe in pregnancy.</th></tr></tbody></table>"
+    assert uncited(one_column) == [UNCITED]
+    empty_column = "<table><thead><tr><th>Drug</th><th>It is safe</th></tr></thead><tbody>" \
+                   "<tr><th scope='row'>Ketamine</th><td></td></tr></tbody></table>"
+    assert uncited(empty_column) == [UNCITED, UNCITED]  # the empty column's header, and a row of nothing
+    assert uncited("<dl><dt>It is safe in pregnancy.</dt><dt>You can drive home.</dt><dd></dd></dl>") == [
+        UNCITED, UNCITED]
+    assert uncited(f"<dl><dt>Placebo</dt><dd>A dummy treatment.{MARK}</dd></dl>") == []
+    assert uncited(f"<h2>Pregnancy{MARK}</h2>") == ["this label cites a source"]
