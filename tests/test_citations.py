@@ -3,13 +3,11 @@ references link back, every section cites, and every source is an allowed, https
 every fact cites its source is a content rule of the build: plugins/content_rules, tested in
 tests/plugins/test_fact_citations.py and tests/bad_content/.)"""
 
-import re
-
 from checks import footnote_problems, heading_text, is_external, problems_by_page
 from conftest import parse
 
 import pelicanconf
-from plugins.content_rules.html_policy import host_allowed
+from plugins.content_rules.html_policy import addresses_off_the_list, host_allowed
 from plugins.evidence_pages.evidence_pages import where_read
 
 
@@ -126,13 +124,9 @@ def test_source_check_catches_a_clinic_link_and_a_reference_without_a_source():
 
 # An evidence page says where each quote was read: an address on an allowed source, or only "on
 # another site", so no page names a business, a blog or a bare server.
-NAMED_ADDRESS = re.compile(r"(?i)\bhttps?://[^\s()<>]+|\bwww\.[^\s()<>]+|\b\d{1,3}(?:\.\d{1,3}){3}\b")
-
-
 def named_address_problems(soup, domains):
-    text = soup.select_one("main").get_text(" ")
-    return [f"names '{address}', which is not an allowed source" for address in NAMED_ADDRESS.findall(text)
-            if not host_allowed(address if "://" in address else f"https://{address}", domains)]
+    return [f"names '{address}', which is not an allowed source"
+            for address in addresses_off_the_list(soup.select_one("main").get_text(" "), domains)]
 
 
 def test_evidence_pages_name_no_address_off_the_allow_list(pages):
@@ -148,5 +142,5 @@ def test_a_quote_read_off_the_allow_list_is_said_to_be_read_on_another_site():
                       "http://www.nice.org.uk/x (Abstract)"):
         assert where_read(elsewhere, domains) == "read on another site (Abstract)"
     soup = parse("<main><p>From a trial, read at http://47.251.13.51:8081/1, on 1 May.</p></main>")
-    assert named_address_problems(soup, domains) == ["names 'http://47.251.13.51:8081/1,', which is not an allowed "
+    assert named_address_problems(soup, domains) == ["names 'http://47.251.13.51:8081/1', which is not an allowed "
                                                      "source"]

@@ -39,7 +39,7 @@ from pelican.contents import Article, Page
 from pelican.readers import MarkdownReader
 
 from . import evidence, shared_references, sources
-from .html_policy import INTRASITE, html_problems, icon_numbers, parse
+from .html_policy import INTRASITE, addresses_off_the_list, html_problems, icon_numbers, parse
 from .shared_files import read_shared_files
 from .shared_references import WORD_JOINER
 
@@ -351,6 +351,8 @@ def page_facts(html, settings):
     """What a page's HTML alone tells the checks: ([(needle, problem)], its intrasite links)."""
     root = parse(html)
     problems = html_problems(html, settings["SOURCE_DOMAINS"], root)
+    problems += [(address, f"names '{address}' as text, which is not an allowed source: name the work and cite it")
+                 for address in addresses_off_the_list(" ".join(root.itertext()), settings["SOURCE_DOMAINS"])]
     for rule in RULES:
         problems.extend(rule(root))
     return problems, list(intrasite_links(root)), root
@@ -465,6 +467,12 @@ def check_evidence(contents, settings):
             report(content.source_path, problem, needle)
         for line, problem in in_records:
             report(path, f"line {line}: {problem}" if line else problem)
+        for record in records:  # what its evidence page shows (where_read: the place in a source, after its address)
+            shown = [record.says, record.derivation, *(f"{q.quote} {q.unread or ''} {q.read_at.partition(' ')[2]}"
+                                                       for q in record.sources)]
+            for address in addresses_off_the_list(" ".join(shown), settings["SOURCE_DOMAINS"]):
+                report(path, f"line {record.line}: names '{address}', which is not an allowed source, where its "
+                       "evidence page shows it: say 'another site', or name the work")
         content.evidence = [(unit.section, record) for unit in units
                             if (record := evidence.matching_record(unit, records)) and record.kind == "fact"]
         content.evidence_url = settings["EVIDENCE_SAVE_AS"].format(slug=content.slug) if content.evidence else None

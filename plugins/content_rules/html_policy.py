@@ -58,6 +58,17 @@ DAILYMED_LABEL = re.compile(rf"^https://{re.escape(DAILYMED_HOST)}/dailymed/drug
                             re.I | re.ASCII)  # ASCII: with IGNORECASE alone, "s" also matches "\u017f"
 
 
+# A web address written as text, where a reader sees it: with its scheme, from www., or a bare IP.
+WEB_ADDRESS = re.compile(r"(?i)\bhttps?://[^\s()<>\"']+|\bwww\.[^\s()<>\"']+|\b\d{1,3}(?:\.\d{1,3}){3}\b")
+
+
+def addresses_off_the_list(text, domains):
+    """The web addresses `text` shows whose host is not an allowed source: a page or an evidence page
+    may name a business or a bare server in no form, linked or not."""
+    return [address.rstrip(".,;:") for address in WEB_ADDRESS.findall(text)
+            if not host_allowed(address if "://" in address else f"https://{address}", domains)]
+
+
 def host_allowed(url, domains):
     """Is the URL's host one of `domains` (SOURCE_DOMAINS) or a subdomain of one?"""
     host = urlsplit(url).hostname or ""
