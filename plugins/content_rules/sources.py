@@ -351,11 +351,12 @@ def tree_problems(settings):
                     yield path, ("has a file name other than lower-case letters, digits and hyphens, ending in .md: "
                                  "rename it, like 'my-page.md'")
     yield from ((error.filename, "cannot be read") for error in unreadable)
-    # Pelican publishes every file in the pictures' folder: one no page names would be published unseen.
+    # Pelican publishes every file in the pictures' folder: one no page links would be published unseen.
+    # The pages' own files only (no pipe or link, refused above; no editor's lock file, never read).
     pages = " ".join(read_text(p)[0] or "" for f in content_folders for p in f.rglob("*.md")
-                     if pictures and stat.S_ISREG(os.lstat(p).st_mode))  # no pipe or link: refused above
-    for picture in pictures:
-        if f"{settings['IMAGES_PATH']}/{picture.name}" not in pages:
+                     if pictures and stat.S_ISREG(os.lstat(p).st_mode) and not editor_file(p.name, settings))
+    for picture in pictures:  # named as Pelican reads a link to it: after {static}
+        if not re.search(r"\{static\}[^\s()\[\]]*" + re.escape(f"{settings['IMAGES_PATH']}/{picture.name}"), pages):
             yield picture, "is shown on no page, and would be published unseen: show it on a page, or delete it"
 
 
