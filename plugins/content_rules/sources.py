@@ -85,21 +85,27 @@ def invisible_characters(text):
 # Latin letters with no accent to take off that are letters of real words and names; any other
 # Latin letter with no plain base letter ("ı", "ɑ", "ɡ") only looks like one of a-z.
 LATIN_OWN_LETTERS = set("ßæøłđðþœÆØŁĐÐÞŒ")
-# Every space character (Zs) but a plain or no-break one, and the blank braille cell.
-ODD_SPACE = re.compile("[\u1680\u2000-\u200a\u202f\u205f\u3000\u2800]")
+# Every space character (Zs) but a plain or no-break one, and symbols drawn blank (braille, a null note).
+ODD_SPACE = re.compile("[\u1680\u2000-\u200a\u202f\u205f\u3000\u2800\U0001d159]")  # and a blank note
 
 
 def latin(c):
-    """Is `c` a letter of a-z's own alphabet: itself, or with an accent (NFKD gives its base)?"""
+    """Is `c` a letter of a-z's own alphabet: itself, or with an accent (NFKD gives its base)? Never a
+    compatibility form, which is another letter's look-alike (ligature 'ﬁ', long 'ſ', 'ᵢ', Roman 'ⅾ')."""
     return c.isascii() or c in LATIN_OWN_LETTERS or (
-        unicodedata.name(c, "").startswith("LATIN ") and unicodedata.normalize("NFKD", c)[0].isascii())
+        unicodedata.name(c, "").startswith("LATIN ") and unicodedata.normalize("NFKD", c)[0].isascii()
+        and unicodedata.is_normalized("NFKC", c))
+
+
+def letter(c):
+    return c.isalpha() or unicodedata.category(c) == "Nl"  # Nl: a letter-like numeral, such as 'ⅾ'
 
 
 def lookalike_letters(text):
     """A combining mark, a letter of another script that looks Latin (Cyrillic 'а' for 'a'), or an odd
     space: each hides a word from every check that looks for it."""
     if unicodedata.is_normalized("NFC", text) and not ODD_SPACE.search(text) and all(
-            latin(c) or not (c.isalpha() or unicodedata.combining(c)) for c in set(text)):
+            latin(c) or not (letter(c) or unicodedata.combining(c)) for c in set(text)):
         return  # the whole text first: most files have none to place
     for number, line in enumerate(text.split("\n"), 1):
         if unicodedata.normalize("NFC", line) != line or any(unicodedata.combining(c) for c in line):
@@ -107,7 +113,7 @@ def lookalike_letters(text):
         if space := ODD_SPACE.search(line):
             yield f"line {number}: {character_name(space[0])} is not a plain space: retype it"
         for word in re.findall(r"[^\W\d_]+", line):  # a word, or its part before a hyphen
-            foreign = [c for c in word if c.isalpha() and not latin(c)]
+            foreign = [c for c in word if letter(c) and not latin(c)]
             if foreign and not SCIENTIFIC_SYMBOL.fullmatch(word):
                 yield (f"line {number}: {character_name(foreign[0])} is not a Latin letter, though it may look like "
                        "one: retype the word")
