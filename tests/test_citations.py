@@ -7,8 +7,8 @@ from checks import footnote_problems, heading_text, is_external, problems_by_pag
 from conftest import parse
 
 import pelicanconf
+from plugins.content_rules.evidence import where_read
 from plugins.content_rules.html_policy import addresses_off_the_list, host_allowed
-from plugins.evidence_pages.evidence_pages import where_read
 
 
 def source_link_problems(soup, domains):

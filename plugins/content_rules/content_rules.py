@@ -467,8 +467,9 @@ def check_evidence(contents, settings):
             report(content.source_path, problem, needle)
         for line, problem in in_records:
             report(path, f"line {line}: {problem}" if line else problem)
-        for record in records:  # what its evidence page shows (where_read: the place in a source, after its address)
-            shown = [record.says, record.derivation, *(f"{q.quote} {q.unread or ''} {q.read_at.partition(' ')[2]}"
+        for record in records:  # what its evidence page shows of it
+            shown = [record.says, record.derivation, *(f"{q.quote} {q.unread or ''} "
+                                                       f"{evidence.where_read(q.read_at, settings['SOURCE_DOMAINS'])}"
                                                        for q in record.sources)]
             for address in addresses_off_the_list(" ".join(shown), settings["SOURCE_DOMAINS"]):
                 report(path, f"line {record.line}: names '{address}', which is not an allowed source, where its "

@@ -25,6 +25,10 @@ from collections import namedtuple
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from .html_policy import host_allowed
+from .shared_references import WORD_JOINER
 
 RECORDS_SUFFIX = ".evidence.toml"
 LABEL_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "th", "dt", "caption", "figcaption"}
@@ -166,7 +170,7 @@ def own_part(block):
             words.append("" if child.tag == "sup" else "".join(child.itertext()))  # a mark is no words
             inline.append(child)
         words.append(child.tail or "")
-    return " ".join("".join(words).replace("\u2060", "").split()), inline
+    return " ".join("".join(words).replace(WORD_JOINER, "").split()), inline
 
 
 def marks(inline):
@@ -417,6 +421,17 @@ def abbreviation_problems(abbreviations, statements):
             yield definition.number, (f"the meaning of {label}, '{definition.text[:60]}', is spelled out in no "
                                       "statement of any page: write it where a page first uses it (with its "
                                       "evidence record), word for word")
+
+
+def where_read(read_at, domains):
+    """Where a quote was read, as its evidence page says it: an address on an allowed source
+    (SOURCE_DOMAINS) as it is; another (a mirror, a pharmacy's or a blog's copy, a publisher's page)
+    by its place in the source alone, so no page names a business or an unvetted site (its address
+    stays in the record)."""
+    address, _, place = read_at.partition(" ")
+    if urlsplit(address).scheme == "https" and host_allowed(address, domains):
+        return f"read at {read_at}"
+    return f"read on another site {place}".strip()
 
 
 def records_path(page_path):

@@ -13,6 +13,8 @@ import lxml.etree
 import lxml.html
 import nh3
 
+from .shared_references import WORD_JOINER
+
 # What Python-Markdown, its extensions and our plugins write here.
 ALLOWED_ELEMENTS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "a", "em", "strong",
                     "abbr", "sup", "code", "pre", "blockquote", "hr", "br", "img", "div", "table", "caption",
@@ -36,7 +38,7 @@ def icon_numbers(element):
             return node.tail or ""
         return (node.text or "") + "".join(words(child) for child in node) + (node.tail or "")
     text = (element.text or "") + "".join(words(child) for child in element)
-    return [int(n) for n in PER_100.findall(" ".join(text.replace("\u2060", "").split()))]
+    return [int(n) for n in PER_100.findall(" ".join(text.replace(WORD_JOINER, "").split()))]
 # Pelican's own link forms: a wrong target stops the build (checked in content_rules).
 INTRASITE = re.compile(r"^\{(filename|static|index)\}")
 # What follows one: a path in content/ ({index}: none) and a #section; Pelican keeps any host,

@@ -86,7 +86,7 @@ def invisible_characters(text):
 # Latin letter with no plain base letter ("ı", "ɑ", "ɡ") only looks like one of a-z.
 LATIN_OWN_LETTERS = set("ßæøłđðþœÆØŁĐÐÞŒ")
 # Every space character (Zs) but a plain or no-break one, and symbols drawn blank (braille, a null note).
-ODD_SPACE = re.compile("[\u1680\u2000-\u200a\u202f\u205f\u3000\u2800\U0001d159]")  # and a blank note
+ODD_SPACE = re.compile("[\u1680\u2000-\u200a\u202f\u205f\u3000\u2800\U0001d159]")
 
 
 def latin(c):

@@ -2,21 +2,10 @@
 the source's words and link, from its records (`content.evidence`). No Pelican plugin knows them."""
 
 from itertools import groupby
-from urllib.parse import urlsplit
 
-from content_rules.html_policy import host_allowed
+from content_rules.evidence import where_read
 from pelican import signals
 from pelican.generators import Generator
-
-
-def where_read(read_at, domains):
-    """Where a quote was read, as the page says it: an address on an allowed source (SOURCE_DOMAINS)
-    as it is; another (a mirror, a pharmacy's or a blog's copy, a publisher's page) by its place in the source
-    alone, so no page names a business or an unvetted site (its address stays in the record)."""
-    address, _, place = read_at.partition(" ")
-    if urlsplit(address).scheme == "https" and host_allowed(address, domains):
-        return f"read at {read_at}"
-    return f"read on another site {place}".strip()
 
 
 class EvidenceGenerator(Generator):
