@@ -52,7 +52,7 @@ def main(output, port, content=None, watch=False):
                      f"or choose another port: {again}{probe.getsockname()[1]}")
     print(f"Serving {output} on http://127.0.0.1:{server.server_address[1]}/"
           f"{' ; rebuilding on every change' if watch else ''} (Ctrl-C to stop)", flush=True)
-    seen = snapshot(content, output)
+    seen = snapshot(content, output) if watch else None  # make serve watches nothing
     while True:
         time.sleep(0.5)
         if watch and snapshot(content, output) != seen:
